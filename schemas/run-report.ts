@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const SourceCounts = z.strictObject({
+  read: z.int().nonnegative(),
+  valid: z.int().nonnegative(),
+  quarantined: z.int().nonnegative(),
+  distinct: z.int().nonnegative(),
+  duplicates: z.int().nonnegative(),
+  bytes: z.int().nonnegative(),
+});
+
+const RuleResult = z.strictObject({
+  rule: z.string(),
+  dataset: z.string(),
+  outcome: z.enum(['Passed', 'Failed', 'Error']),
+  failureReason: z.string().optional(),
+  evaluatedMetrics: z.record(z.string(), z.number()),
+});
+
+/**
+ * The run report written to `_runs/<run-id>.json` (and returned by `runPipeline`): every input
+ * line accounted for (SPEC §2), the rule results (SPEC §4) and where the time went.
+ */
+export const RunReport = z.strictObject({
+  run_id: z.string(),
+  status: z.enum(['succeeded', 'failed_quality']),
+  engine: z.string(),
+  time_zone: z.string(),
+  started_at: z.iso.datetime(),
+  finished_at: z.iso.datetime(),
+  processing_timestamp: z.iso.datetime({ precision: 6 }),
+  sources: z.strictObject({ users: SourceCounts, events: SourceCounts, transactions: SourceCounts }),
+  gold: z.strictObject({ sessions: z.int().nonnegative(), with_transaction: z.int().nonnegative() }),
+  orphan_transactions: z.int().nonnegative(),
+  rules_passed: z.boolean(),
+  rules: z.array(RuleResult),
+  corrupt_share: z.number().min(0).max(1),
+  corrupt_threshold: z.number().min(0).max(1),
+  alarm: z.boolean(),
+  timings: z.array(z.strictObject({ step: z.string(), ms: z.number().nonnegative(), rows: z.int().nonnegative() })),
+});
+export type RunReport = z.infer<typeof RunReport>;

@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import { parseRuleset } from '../dq/index.js';
+import type { StepTiming } from '../engine/index.js';
+import { discoverInputs } from '../io/local-inputs.js';
+import { localWarehouse } from '../io/local-warehouse.js';
+import { createPlan } from '../plan/index.js';
+import { runPipeline } from '../run/run-pipeline.js';
+import { TimeZone } from '../time/index.js';
+import { UsageError, numberFlag, parseFlags } from './args.js';
+import { ENGINE_NAMES, createEngine } from './engines.js';
+import { type LogFormat, createLogger } from './logger.js';
+import { formatSummary } from './summary.js';
+
+export const RUN_HELP = `Usage: goldsmith run --input DIR --warehouse DIR [options]
+
+Runs bronze → silver → gold once over every file under --input.
+
+Options:
+  --input DIR               bronze files: users.csv, events.jsonl, transactions.csv and/or
+                            folders users/, events/, transactions/ of such files
+  --warehouse DIR           where silver, gold, quarantine and run reports are written
+  --engine NAME             ${ENGINE_NAMES.join(' | ')} (default arrow)
+  --time-zone IANA          zone of timestamps without offset and of derived dates (default UTC)
+  --rules FILE              DQDL rule set (Rules = [ ... ]); default: the seed's four rules
+  --corrupt-threshold X     raise an alarm when quarantined/read > X (default 0.01)
+  --data-version N          gold data_version (default 1)
+  --source-system S         gold source_system (default digital-services)
+  --run-id ID               run id (default: time-based)
+  --json                    print the run report as JSON instead of the summary
+  --log-format json|pretty  log lines on stderr (default: pretty on a terminal, else json)
+  --log-level LEVEL         info, warn, error, silent (default warn; info shows every step)
+  -h, --help                this help
+
+Exit codes: 0 ok, 1 failure, 2 usage, 3 data-quality rule failed (nothing written).`;
+
+/** Common logging flags. */
+export const LOG_FLAGS = {
+  'log-format': { type: 'string' },
+  'log-level': { type: 'string', default: 'warn' },
+} as const;
+
+/** Builds the CLI logger from the common flags. */
+export function loggerFrom(values: { 'log-format'?: string | undefined; 'log-level'?: string | undefined }) {
+  const format = values['log-format'] ?? (process.stderr.isTTY ? 'pretty' : 'json');
+  if (format !== 'json' && format !== 'pretty') throw new UsageError(`--log-format ${format}: expected json or pretty`);
+  return createLogger(format as LogFormat, values['log-level'] ?? 'warn');
+}
+
+/** Prints each step as it finishes when stderr is a terminal. */
+export function progressPrinter(): ((t: StepTiming) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (t) =>
+    process.stderr.write(
+      `  ${t.step.padEnd(36)} ${t.rows.toLocaleString('en-US').padStart(12)} rows ${(t.ms / 1000).toFixed(2).padStart(8)} s\n`,
+    );
+}
+
+/** `goldsmith run`. */
+export async function runCommand(argv: string[]): Promise<number> {
+  const values = parseFlags(argv, {
+    input: { type: 'string' },
+    warehouse: { type: 'string' },
+    engine: { type: 'string', default: 'arrow' },
+    'time-zone': { type: 'string', default: 'UTC' },
+    rules: { type: 'string' },
+    'corrupt-threshold': { type: 'string' },
+    'data-version': { type: 'string' },
+    'source-system': { type: 'string' },
+    'run-id': { type: 'string' },
+    json: { type: 'boolean' },
+    ...LOG_FLAGS,
+  });
+  if (values.help) {
+    console.log(RUN_HELP);
+    return 0;
+  }
+  if (!values.input || !values.warehouse) throw new UsageError('run needs --input DIR and --warehouse DIR');
+  const timeZone = values['time-zone'];
+  try {
+    TimeZone.of(timeZone);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  let rules: string | undefined;
+  if (values.rules) {
+    rules = await readFile(values.rules, 'utf8').catch(() => {
+      throw new UsageError(`--rules ${values.rules}: cannot read the file`);
+    });
+    try {
+      parseRuleset(rules);
+    } catch (error) {
+      throw new UsageError(`--rules ${values.rules}: ${(error as Error).message}`);
+    }
+  }
+  const threshold = numberFlag(values['corrupt-threshold'], 'corrupt-threshold', (n) => n >= 0 && n <= 1, 'a share between 0 and 1');
+  const dataVersion = numberFlag(values['data-version'], 'data-version', (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31, 'an integer');
+  const logger = loggerFrom(values);
+  const engine = await createEngine(values.engine);
+  try {
+    const plan = createPlan({
+      timeZone,
+      ...(dataVersion !== undefined ? { dataVersion } : {}),
+      ...(values['source-system'] !== undefined ? { sourceSystem: values['source-system'] } : {}),
+      ...(rules !== undefined ? { rules } : {}),
+    });
+    const onStep = progressPrinter();
+    const { report } = await runPipeline({
+      inputs: await discoverInputs(values.input),
+      warehouse: localWarehouse(values.warehouse),
+      engine,
+      plan,
+      logger,
+      ...(threshold !== undefined ? { corruptThreshold: threshold } : {}),
+      ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+      ...(onStep ? { onStep } : {}),
+    });
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatSummary(report, values.warehouse));
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
