@@ -1,6 +1,23 @@
-import { Bool, DateDay, Decimal, Dictionary, Field, Int32, List, Schema, TimestampMicrosecond, Utf8 } from 'apache-arrow';
 import type { DataType } from 'apache-arrow';
-import { type ColumnDef, type LogicalType, MONEY_PRECISION, MONEY_SCALE, type TableDef } from './logical-types.js';
+import {
+  Bool,
+  DateDay,
+  Decimal,
+  Dictionary,
+  Field,
+  Int32,
+  List,
+  Schema,
+  TimestampMicrosecond,
+  Utf8,
+} from 'apache-arrow';
+import {
+  type ColumnDef,
+  type LogicalType,
+  MONEY_PRECISION,
+  MONEY_SCALE,
+  type TableDef,
+} from './logical-types.js';
 
 /** Name of a list's element field, as Parquet and Iceberg name it. */
 export const LIST_ELEMENT_NAME = 'element';

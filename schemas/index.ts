@@ -15,5 +15,5 @@ export * from './derive-zod.js';
 export * from './gold.js';
 export * from './logical-types.js';
 export * from './quarantine.js';
-export * from './silver.js';
 export * from './run-report.js';
+export * from './silver.js';

@@ -2,7 +2,15 @@
  * The handful of column types goldsmith's tables use. Every other representation (zod, Arrow,
  * Iceberg, Spark/Athena DDL) is derived from these, so the five can never disagree.
  */
-export const LOGICAL_TYPES = ['string', 'date', 'timestamp', 'int32', 'decimal', 'boolean', 'string-list'] as const;
+export const LOGICAL_TYPES = [
+  'string',
+  'date',
+  'timestamp',
+  'int32',
+  'decimal',
+  'boolean',
+  'string-list',
+] as const;
 
 /** A column type name. `decimal` is always DECIMAL(10,2) (SPEC §2: money as scaled integers). */
 export type LogicalType = (typeof LOGICAL_TYPES)[number];
@@ -17,7 +25,11 @@ export const MONEY_SCALE = 2;
  * `dictionary` marks a low-cardinality string column that is dictionary-encoded in Arrow
  * (e.g. `event_type`, `currency`); it changes the physical Arrow type only.
  */
-export interface ColumnDef<N extends string = string, T extends LogicalType = LogicalType, Nullable extends boolean = boolean> {
+export interface ColumnDef<
+  N extends string = string,
+  T extends LogicalType = LogicalType,
+  Nullable extends boolean = boolean,
+> {
   readonly name: N;
   readonly type: T;
   readonly nullable: Nullable;
@@ -52,6 +64,9 @@ export function optional<const N extends string, const T extends LogicalType>(
 }
 
 /** Declares a table; the column tuple keeps its literal types so zod/TS types can be derived. */
-export function defineTable<const Cols extends readonly ColumnDef[]>(name: string, columns: Cols): TableDef<Cols> {
+export function defineTable<const Cols extends readonly ColumnDef[]>(
+  name: string,
+  columns: Cols,
+): TableDef<Cols> {
   return { name, columns };
 }

@@ -37,6 +37,13 @@ export const RunReport = z.strictObject({
   corrupt_share: z.number().min(0).max(1),
   corrupt_threshold: z.number().min(0).max(1),
   alarm: z.boolean(),
-  timings: z.array(z.strictObject({ step: z.string(), ms: z.number().nonnegative(), rows: z.int().nonnegative() })),
+  timings: z.array(
+    z.strictObject({
+      step: z.string(),
+      ms: z.number().nonnegative(),
+      rows: z.int().nonnegative(),
+      bytes: z.int().nonnegative().optional(),
+    }),
+  ),
 });
 export type RunReport = z.infer<typeof RunReport>;

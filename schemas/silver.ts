@@ -5,7 +5,11 @@ import { defineTable, optional, required } from './logical-types.js';
 
 /** `silver.events`: one row per `event_id` (SPEC §3). */
 export const silverEventsTable = defineTable('events', [
-  required('event_id', 'string', 'Unique event id; duplicates are resolved by greatest event_timestamp, then arrival.'),
+  required(
+    'event_id',
+    'string',
+    'Unique event id; duplicates are resolved by greatest event_timestamp, then arrival.',
+  ),
   required('session_id', 'string', 'Session the event belongs to.'),
   required('user_id', 'string', 'User who produced the event.'),
   required('event_type', 'string', 'page_view, click, scroll, …', { dictionary: true }),

@@ -10,18 +10,24 @@
  *   plan: { timeZone: 'America/Lima' },
  * });
  */
-export * from '../schemas/index.js';
+
 export { createArrowEngine } from '../engines/arrow/arrow-engine.js';
+export * from '../schemas/index.js';
+export { tableToRows } from './columns/table-rows.js';
 export * from './dq/index.js';
 export * from './engine/index.js';
+export { parquetToTable, tableToParquet } from './io/parquet.js';
+export { type Partition, partitionByDay } from './io/partition.js';
+export type { RunOutput, WarehouseWriter } from './io/warehouse.js';
 export * from './kernels/index.js';
 export * from './plan/index.js';
 export * from './read/index.js';
+export { ConfigurationError, DataQualityError } from './run/errors.js';
+export { type Alarm, type Logger, logNotifier, type Notifier, silentLogger } from './run/notifier.js';
+export {
+  newRunId,
+  type RunPipelineOptions,
+  type RunPipelineResult,
+  runPipeline,
+} from './run/run-pipeline.js';
 export * from './time/index.js';
-export { tableToParquet, parquetToTable } from './io/parquet.js';
-export { partitionByDay, type Partition } from './io/partition.js';
-export type { RunOutput, WarehouseWriter } from './io/warehouse.js';
-export { tableToRows } from './columns/table-rows.js';
-export { DataQualityError, ConfigurationError } from './run/errors.js';
-export { type Alarm, type Logger, type Notifier, logNotifier, silentLogger } from './run/notifier.js';
-export { type RunPipelineOptions, type RunPipelineResult, newRunId, runPipeline } from './run/run-pipeline.js';

@@ -7,6 +7,7 @@
  * import { discoverInputs, localWarehouse } from 'goldsmith/node';
  * await runPipeline({ inputs: await discoverInputs('./data'), warehouse: localWarehouse('./warehouse') });
  */
-export { discoverInputs, localFile } from './io/local-inputs.js';
-export { WAREHOUSE_LAYOUT, localWarehouse } from './io/local-warehouse.js';
+
 export * from './generate/index.js';
+export { discoverInputs, localFile } from './io/local-inputs.js';
+export { localWarehouse, WAREHOUSE_LAYOUT } from './io/local-warehouse.js';

@@ -1,10 +1,22 @@
 import type { SourceName } from '../../schemas/bronze.js';
 import { evaluateRuleset, parseRuleset } from '../../src/dq/index.js';
 import { type ExecutionState, type KernelTable, relation } from '../../src/engine/interpret.js';
-import { assembleGold, dedupLatest, pickTransaction, sessionize, snapshotJoin } from '../../src/kernels/index.js';
+import {
+  assembleGold,
+  dedupLatest,
+  pickTransaction,
+  sessionize,
+  snapshotJoin,
+} from '../../src/kernels/index.js';
 import type { StepOf } from '../../src/plan/index.js';
-import { type ReadOptions, type SourceReadResult, readEvents, readTransactions, readUsers } from '../../src/read/index.js';
 import type { InputFile } from '../../src/read/index.js';
+import {
+  type ReadOptions,
+  readEvents,
+  readTransactions,
+  readUsers,
+  type SourceReadResult,
+} from '../../src/read/index.js';
 import { TimeZone } from '../../src/time/index.js';
 
 const readers: Record<SourceName, (files: InputFile[], options: ReadOptions) => Promise<SourceReadResult>> = {
@@ -52,7 +64,10 @@ export const arrowKernels: KernelTable = {
     return sessions.numRows;
   },
   'pick-transaction'(step, state) {
-    const { table, orphans, withTransaction } = pickTransaction(relation(state, step.sessions), relation(state, step.transactions));
+    const { table, orphans, withTransaction } = pickTransaction(
+      relation(state, step.sessions),
+      relation(state, step.transactions),
+    );
     state.orphanTransactions += orphans;
     state.sessionsWithTransaction += withTransaction;
     state.relations.set(step.output, table);
@@ -75,7 +90,9 @@ export const arrowKernels: KernelTable = {
     return gold.numRows;
   },
   'check-rules'(step, state) {
-    const datasets = Object.fromEntries(Object.entries(step.datasets).map(([name, rel]) => [name, relation(state, rel)]));
+    const datasets = Object.fromEntries(
+      Object.entries(step.datasets).map(([name, rel]) => [name, relation(state, rel)]),
+    );
     state.dq = evaluateRuleset(parseRuleset(step.rules), datasets);
     return state.dq.results.length;
   },

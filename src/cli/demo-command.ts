@@ -40,14 +40,22 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const events = Number(v.events);
   await rm(v.data, { recursive: true, force: true });
   await generateFromArgs([
-    '--out', v.data,
-    '--events', String(events),
-    '--sessions', String(Math.max(1, Math.round(events / 4))),
-    '--users', String(Math.max(1, Math.round(events / 100))),
-    '--transactions', String(Math.round(events / 10)),
-    '--event-duplicate-rate', '0.01',
-    '--corrupt-rate', '0.005',
-    '--seed', '7',
+    '--out',
+    v.data,
+    '--events',
+    String(events),
+    '--sessions',
+    String(Math.max(1, Math.round(events / 4))),
+    '--users',
+    String(Math.max(1, Math.round(events / 100))),
+    '--transactions',
+    String(Math.round(events / 10)),
+    '--event-duplicate-rate',
+    '0.01',
+    '--corrupt-rate',
+    '0.005',
+    '--seed',
+    '7',
   ]);
   const engine = await createEngine(v.engine);
   try {
@@ -62,10 +70,14 @@ export async function demoCommand(argv: string[]): Promise<number> {
     });
     console.log('');
     console.log(formatSummary(report, v.warehouse));
-    const withTxn = tableToRows(result.gold).filter((r) => r.has_transaction).slice(0, 2);
+    const withTxn = tableToRows(result.gold)
+      .filter((r) => r.has_transaction)
+      .slice(0, 2);
     console.log('\ntwo gold rows with a transaction:');
     for (const row of withTxn) console.log(JSON.stringify(row));
-    console.log(`\nquery it: duckdb -c "SELECT session_date, count(*) FROM '${v.warehouse}/gold/user_session_analysis/*/*.parquet' GROUP BY 1 ORDER BY 1"`);
+    console.log(
+      `\nquery it: duckdb -c "SELECT session_date, count(*) FROM '${v.warehouse}/gold/user_session_analysis/*/*.parquet' GROUP BY 1 ORDER BY 1"`,
+    );
     return 0;
   } finally {
     await engine.close();

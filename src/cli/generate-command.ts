@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { GenerateOptionsSchema, type GenerateSummary, generate, parseConfigIni } from '../generate/index.js';
-import { UsageError, numberFlag, parseFlags } from './args.js';
+import { numberFlag, parseFlags, UsageError } from './args.js';
 
 export const GENERATE_HELP = `Usage: goldsmith generate --out DIR [options]
 
@@ -14,7 +14,7 @@ Options:
   --sessions N                sessions (default 500)
   --events N                  distinct events (default 2000); 1e6 style accepted
   --transactions N            distinct transactions (default 300)
-  --late-rate R               share of events 2–48 h late (default 0.05)
+  --late-rate R               share of events (and transactions) arriving 2–48 h late (default 0.05)
   --duplicate-rate R          share of exact duplicate transaction rows (default 0.02)
   --event-duplicate-rate R    share of events re-sent with the same event_id (default 0)
   --corrupt-rate R            share of lines replaced by corrupt ones, every SPEC §2 kind (default 0)
@@ -70,7 +70,12 @@ export async function generateFromArgs(argv: string[]): Promise<GenerateSummary 
     transactions: numberFlag(v.transactions, 'transactions', isCount, 'a whole number'),
     lateRate: numberFlag(v['late-rate'], 'late-rate', isRate, 'a share between 0 and 1'),
     duplicateRate: numberFlag(v['duplicate-rate'], 'duplicate-rate', isRate, 'a share between 0 and 1'),
-    eventDuplicateRate: numberFlag(v['event-duplicate-rate'], 'event-duplicate-rate', isRate, 'a share between 0 and 1'),
+    eventDuplicateRate: numberFlag(
+      v['event-duplicate-rate'],
+      'event-duplicate-rate',
+      isRate,
+      'a share between 0 and 1',
+    ),
     corruptRate: numberFlag(v['corrupt-rate'], 'corrupt-rate', isRate, 'a share between 0 and 1'),
     seed: numberFlag(v.seed, 'seed', Number.isSafeInteger, 'an integer'),
     days: numberFlag(v.days, 'days', (n) => isCount(n) && n > 0, 'a positive integer'),
@@ -80,7 +85,9 @@ export async function generateFromArgs(argv: string[]): Promise<GenerateSummary 
   const defined = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
   const parsed = GenerateOptionsSchema.safeParse({ ...fromConfig, ...defined, outDir: v.out });
   if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0] ?? '')}: ${i.message}`).join('; '));
+    throw new UsageError(
+      parsed.error.issues.map((i) => `--${String(i.path[0] ?? '')}: ${i.message}`).join('; '),
+    );
   }
   const summary = await generate(parsed.data);
   if (v.json) console.log(JSON.stringify(summary, null, 2));

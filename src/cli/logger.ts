@@ -4,10 +4,23 @@ import type { Logger } from '../run/notifier.js';
 /** Log output formats of the CLI. */
 export type LogFormat = 'json' | 'pretty';
 
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVELS: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 /** Secrets that must never reach a log line. */
-export const REDACT_PATHS = ['*.webhookUrl', '*.secretAccessKey', '*.sessionToken', '*.password', 'webhookUrl'];
+export const REDACT_PATHS = [
+  '*.webhookUrl',
+  '*.secretAccessKey',
+  '*.sessionToken',
+  '*.password',
+  'webhookUrl',
+];
 
 /**
  * A pino logger writing to stderr: JSON lines, or one readable line per record (`pretty`),
@@ -23,7 +36,9 @@ export function createLogger(format: LogFormat, level: string): Logger & pino.Lo
       const extras = Object.entries(rest)
         .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
         .join(' ');
-      process.stderr.write(`${when} ${(LEVELS[Number(lvl)] ?? String(lvl)).padEnd(5)} ${String(msg ?? '')} ${extras}\n`);
+      process.stderr.write(
+        `${when} ${(LEVELS[Number(lvl)] ?? String(lvl)).padEnd(5)} ${String(msg ?? '')} ${extras}\n`,
+      );
     },
   });
 }

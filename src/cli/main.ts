@@ -1,4 +1,4 @@
-import { DataQualityError, ConfigurationError } from '../run/errors.js';
+import { ConfigurationError, DataQualityError } from '../run/errors.js';
 import { UsageError } from './args.js';
 import { demoCommand } from './demo-command.js';
 import { generateFromArgs } from './generate-command.js';

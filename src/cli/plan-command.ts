@@ -1,5 +1,5 @@
 import { createPlan } from '../plan/index.js';
-import { UsageError, parseFlags } from './args.js';
+import { parseFlags, UsageError } from './args.js';
 import { ENGINE_NAMES } from './engines.js';
 
 export const PLAN_HELP = `Usage: goldsmith plan [--engine NAME] [--time-zone IANA]
@@ -13,7 +13,10 @@ Options:
 
 /** `goldsmith plan`. */
 export async function planCommand(argv: string[]): Promise<number> {
-  const v = parseFlags(argv, { engine: { type: 'string', default: 'arrow' }, 'time-zone': { type: 'string', default: 'UTC' } });
+  const v = parseFlags(argv, {
+    engine: { type: 'string', default: 'arrow' },
+    'time-zone': { type: 'string', default: 'UTC' },
+  });
   if (v.help) {
     console.log(PLAN_HELP);
     return 0;

@@ -6,9 +6,9 @@ import { localWarehouse } from '../io/local-warehouse.js';
 import { createPlan } from '../plan/index.js';
 import { runPipeline } from '../run/run-pipeline.js';
 import { TimeZone } from '../time/index.js';
-import { UsageError, numberFlag, parseFlags } from './args.js';
-import { ENGINE_NAMES, createEngine } from './engines.js';
-import { type LogFormat, createLogger } from './logger.js';
+import { numberFlag, parseFlags, UsageError } from './args.js';
+import { createEngine, ENGINE_NAMES } from './engines.js';
+import { createLogger, type LogFormat } from './logger.js';
 import { formatSummary } from './summary.js';
 
 export const RUN_HELP = `Usage: goldsmith run --input DIR --warehouse DIR [options]
@@ -42,17 +42,21 @@ export const LOG_FLAGS = {
 /** Builds the CLI logger from the common flags. */
 export function loggerFrom(values: { 'log-format'?: string | undefined; 'log-level'?: string | undefined }) {
   const format = values['log-format'] ?? (process.stderr.isTTY ? 'pretty' : 'json');
-  if (format !== 'json' && format !== 'pretty') throw new UsageError(`--log-format ${format}: expected json or pretty`);
+  if (format !== 'json' && format !== 'pretty')
+    throw new UsageError(`--log-format ${format}: expected json or pretty`);
   return createLogger(format as LogFormat, values['log-level'] ?? 'warn');
 }
 
 /** Prints each step as it finishes when stderr is a terminal. */
 export function progressPrinter(): ((t: StepTiming) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
-  return (t) =>
+  return (t) => {
+    const rate =
+      t.bytes !== undefined && t.ms > 0 ? `  ${(t.bytes / 1e6 / (t.ms / 1000)).toFixed(1)} MB/s` : '';
     process.stderr.write(
-      `  ${t.step.padEnd(36)} ${t.rows.toLocaleString('en-US').padStart(12)} rows ${(t.ms / 1000).toFixed(2).padStart(8)} s\n`,
+      `  ${t.step.padEnd(34)} ${t.rows.toLocaleString('en-US').padStart(12)} rows ${(t.ms / 1000).toFixed(2).padStart(7)} s${rate}\n`,
     );
+  };
 }
 
 /** `goldsmith run`. */
@@ -92,8 +96,18 @@ export async function runCommand(argv: string[]): Promise<number> {
       throw new UsageError(`--rules ${values.rules}: ${(error as Error).message}`);
     }
   }
-  const threshold = numberFlag(values['corrupt-threshold'], 'corrupt-threshold', (n) => n >= 0 && n <= 1, 'a share between 0 and 1');
-  const dataVersion = numberFlag(values['data-version'], 'data-version', (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31, 'an integer');
+  const threshold = numberFlag(
+    values['corrupt-threshold'],
+    'corrupt-threshold',
+    (n) => n >= 0 && n <= 1,
+    'a share between 0 and 1',
+  );
+  const dataVersion = numberFlag(
+    values['data-version'],
+    'data-version',
+    (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,
+    'an integer',
+  );
   const logger = loggerFrom(values);
   const engine = await createEngine(values.engine);
   try {

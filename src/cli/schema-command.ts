@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GoldRow, goldArrowSchema, goldDdl, goldIcebergSchema } from '../../schemas/index.js';
-import { UsageError, parseFlags } from './args.js';
+import { parseFlags, UsageError } from './args.js';
 
 export const SCHEMA_HELP = `Usage: goldsmith schema [--format ddl|iceberg|arrow|json-schema]
 
@@ -25,7 +25,8 @@ export async function schemaCommand(argv: string[]): Promise<number> {
       console.log(JSON.stringify(goldIcebergSchema, null, 2));
       break;
     case 'arrow':
-      for (const f of goldArrowSchema.fields) console.log(`${f.name}: ${String(f.type)}${f.nullable ? '' : ' not null'}`);
+      for (const f of goldArrowSchema.fields)
+        console.log(`${f.name}: ${String(f.type)}${f.nullable ? '' : ' not null'}`);
       break;
     case 'json-schema':
       console.log(JSON.stringify(z.toJSONSchema(GoldRow), null, 2));

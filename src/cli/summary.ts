@@ -21,12 +21,17 @@ export function formatSummary(report: RunReport, warehouse?: string): string {
   );
   const failed = report.rules.filter((r) => r.outcome !== 'Passed');
   lines.push(`data-quality rules: ${report.rules.length - failed.length}/${report.rules.length} passed`);
-  for (const r of failed) lines.push(`  ${r.outcome.toUpperCase()} ${r.rule} on ${r.dataset}${r.failureReason ? `: ${r.failureReason}` : ''}`);
+  for (const r of failed)
+    lines.push(
+      `  ${r.outcome.toUpperCase()} ${r.rule} on ${r.dataset}${r.failureReason ? `: ${r.failureReason}` : ''}`,
+    );
   const total = report.timings.reduce((sum, t) => sum + t.ms, 0);
   lines.push(`time: ${(total / 1000).toFixed(2)} s in ${report.timings.length} steps`);
   if (warehouse) {
     lines.push('');
-    lines.push(`written to ${warehouse}: silver/{events,transactions,users}, gold/user_session_analysis/session_date=*/, quarantine/, _runs/${report.run_id}.json`);
+    lines.push(
+      `written to ${warehouse}: silver/{events,transactions,users}, gold/user_session_analysis/session_date=*/, quarantine/, _runs/${report.run_id}.json`,
+    );
   }
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { DataType, type Data, type Vector } from 'apache-arrow';
+import { type Data, DataType, type Vector } from 'apache-arrow';
 
 /**
  * Zero-copy (where possible) views of Arrow columns for the kernels' hot loops: strings as byte
@@ -128,7 +128,8 @@ export function numberView(vector: Vector): Float64Array {
     } else {
       throw new TypeError(`expected a numeric column, got ${type}`);
     }
-    if (data.nullCount > 0) for (let i = 0; i < data.length; i++) if (!data.getValid(i)) out[row + i] = Number.NaN;
+    if (data.nullCount > 0)
+      for (let i = 0; i < data.length; i++) if (!data.getValid(i)) out[row + i] = Number.NaN;
     row += data.length;
   }
   return out;

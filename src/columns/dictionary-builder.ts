@@ -1,5 +1,5 @@
-import { Dictionary, Int32, Utf8, makeData, makeVector } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
+import { Dictionary, Int32, makeData, makeVector, Utf8 } from 'apache-arrow';
 import { ensureCapacity, trimmed } from './growable.js';
 import { KeyIndex } from './key-index.js';
 import { ValidityBuilder } from './validity-builder.js';

@@ -19,6 +19,9 @@ export function ensureCapacity<A extends Uint8Array | Int32Array | Float64Array 
 }
 
 /** A copy of the first `length` elements, trimmed to size (so Arrow owns no slack). */
-export function trimmed<A extends Uint8Array | Int32Array | Float64Array | Uint32Array>(array: A, length: number): A {
+export function trimmed<A extends Uint8Array | Int32Array | Float64Array | Uint32Array>(
+  array: A,
+  length: number,
+): A {
   return array.slice(0, length) as A;
 }

@@ -1,4 +1,4 @@
-import { type Data, Utf8, makeData } from 'apache-arrow';
+import { type Data, makeData, Utf8 } from 'apache-arrow';
 import { ensureCapacity, trimmed } from './growable.js';
 
 /** FNV-1a over a byte range: cheap, good enough spread for ids like `EVT_00000001`. */

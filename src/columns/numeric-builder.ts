@@ -1,5 +1,5 @@
-import { Bool, DateDay, Decimal, Int32, TimestampMicrosecond, makeData } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
+import { Bool, DateDay, Decimal, Int32, makeData, TimestampMicrosecond } from 'apache-arrow';
 import { MONEY_PRECISION, MONEY_SCALE } from '../../schemas/logical-types.js';
 import { ensureCapacity } from './growable.js';
 import { ValidityBuilder } from './validity-builder.js';
@@ -35,7 +35,12 @@ export class NumericBuilder {
 
   /** The finished Arrow data. */
   finish(): Data {
-    return numbersToArrow(this.kind, this.values.subarray(0, this.length), this.validity.finish(this.length), this.validity.nullCount);
+    return numbersToArrow(
+      this.kind,
+      this.values.subarray(0, this.length),
+      this.validity.finish(this.length),
+      this.validity.nullCount,
+    );
   }
 }
 
@@ -54,9 +59,17 @@ export function numbersToArrow(
     case 'date':
       return makeData({ type: new DateDay(), ...common, data: Int32Array.from(values) });
     case 'timestamp':
-      return makeData({ type: new TimestampMicrosecond('UTC'), ...common, data: int64Words(values) as never });
+      return makeData({
+        type: new TimestampMicrosecond('UTC'),
+        ...common,
+        data: int64Words(values) as never,
+      });
     case 'decimal':
-      return makeData({ type: new Decimal(MONEY_SCALE, MONEY_PRECISION, 128), ...common, data: decimal128Words(values) });
+      return makeData({
+        type: new Decimal(MONEY_SCALE, MONEY_PRECISION, 128),
+        ...common,
+        data: decimal128Words(values),
+      });
     case 'boolean': {
       const bits = new Uint8Array((length + 7) >> 3);
       for (let i = 0; i < length; i++) if (values[i] !== 0) bits[i >> 3]! |= 1 << (i & 7);

@@ -1,8 +1,7 @@
-import { type Table, makeVector } from 'apache-arrow';
+import { Field, List, makeData, makeVector, type Table, Utf8 } from 'apache-arrow';
 import { arrowSchemaOf } from '../../schemas/derive-arrow.js';
 import type { LogicalType, TableDef } from '../../schemas/logical-types.js';
-import { Field, List, Utf8, makeData } from 'apache-arrow';
-import { TimeZone, parseTimestampString } from '../time/index.js';
+import { parseTimestampString, TimeZone } from '../time/index.js';
 import { DictionaryBuilder } from './dictionary-builder.js';
 import { NumericBuilder } from './numeric-builder.js';
 import { withSchema } from './take.js';
@@ -45,7 +44,9 @@ export function tableFromRows(def: TableDef, rows: readonly Record<string, unkno
 function buildColumn(type: LogicalType, dictionary: boolean, values: unknown[]) {
   if (type === 'string') {
     const builder = dictionary ? new DictionaryBuilder() : new Utf8Builder();
-    for (const v of values) if (v === null) builder.appendNull(); else builder.appendString(String(v));
+    for (const v of values)
+      if (v === null) builder.appendNull();
+      else builder.appendString(String(v));
     return builder.finish();
   }
   if (type === 'string-list') {

@@ -18,13 +18,19 @@ function cells(vector: Vector): CellValue[] {
   const n = vector.length;
   const nulls = nullFlags(vector);
   const out: CellValue[] = new Array(n);
-  if (DataType.isTimestamp(type) || DataType.isDate(type) || DataType.isDecimal(type) || DataType.isInt(type)) {
+  if (
+    DataType.isTimestamp(type) ||
+    DataType.isDate(type) ||
+    DataType.isDecimal(type) ||
+    DataType.isInt(type)
+  ) {
     const values = numberView(vector);
     for (let i = 0; i < n; i++) {
       const v = values[i]!;
       if (nulls?.[i]) out[i] = null;
       else if (DataType.isTimestamp(type)) out[i] = formatTimestamp(v);
-      else if (DataType.isDate(type)) out[i] = formatDay(DataType.isDate(type) && type.unit === 1 ? Math.floor(v / 86_400_000) : v);
+      else if (DataType.isDate(type))
+        out[i] = formatDay(DataType.isDate(type) && type.unit === 1 ? Math.floor(v / 86_400_000) : v);
       else if (DataType.isDecimal(type)) out[i] = formatDecimal(v, type.scale);
       else out[i] = v;
     }

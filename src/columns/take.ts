@@ -4,16 +4,16 @@ import {
   type Dictionary,
   Field,
   type List,
+  makeData,
+  makeVector,
   RecordBatch,
   Schema,
   Struct,
   Table,
   Utf8,
   type Vector,
-  makeData,
-  makeVector,
 } from 'apache-arrow';
-import { type StringView, numberView, stringView } from './column-views.js';
+import { numberView, type StringView, stringView } from './column-views.js';
 import { type NumericKind, numbersToArrow } from './numeric-builder.js';
 
 /**
@@ -49,7 +49,8 @@ export function takeVector(vector: Vector, indices: Int32Array): Data {
 /** Gathers every column of a table (see {@link takeVector}). */
 export function takeTable(table: Table, indices: Int32Array): Table {
   const columns: Record<string, Vector> = {};
-  for (const field of table.schema.fields) columns[field.name] = makeVector(takeVector(table.getChild(field.name)!, indices));
+  for (const field of table.schema.fields)
+    columns[field.name] = makeVector(takeVector(table.getChild(field.name)!, indices));
   return withSchema(columns, table.schema);
 }
 

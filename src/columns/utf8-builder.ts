@@ -1,5 +1,5 @@
-import { Utf8, makeData } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
+import { makeData, Utf8 } from 'apache-arrow';
 import { ensureCapacity, trimmed } from './growable.js';
 import { ValidityBuilder } from './validity-builder.js';
 
@@ -19,9 +19,16 @@ export class Utf8Builder {
   /** Appends `source[start, end)` (valid UTF-8) as the next value. */
   appendBytes(source: Uint8Array, start: number, end: number): void {
     const at = this.offsets[this.length]!;
-    const next = at + (end - start);
-    this.bytes = ensureCapacity(this.bytes, next, Uint8Array);
-    this.bytes.set(source.subarray(start, end), at);
+    const length = end - start;
+    const next = at + length;
+    if (next > this.bytes.length) this.bytes = ensureCapacity(this.bytes, next, Uint8Array);
+    // Ids are short: a byte loop beats creating a subarray view per value.
+    if (length <= 32) {
+      const bytes = this.bytes;
+      for (let i = 0; i < length; i++) bytes[at + i] = source[start + i]!;
+    } else {
+      this.bytes.set(source.subarray(start, end), at);
+    }
     this.pushOffset(next);
   }
 
@@ -38,7 +45,8 @@ export class Utf8Builder {
   }
 
   private pushOffset(next: number): void {
-    this.offsets = ensureCapacity(this.offsets, this.length + 2, Int32Array);
+    if (this.length + 2 > this.offsets.length)
+      this.offsets = ensureCapacity(this.offsets, this.length + 2, Int32Array);
     this.offsets[++this.length] = next;
   }
 

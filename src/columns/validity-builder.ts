@@ -13,7 +13,7 @@ export class ValidityBuilder {
   setNull(index: number): void {
     if (this.bits === null) {
       this.bits = new Uint8Array(Math.max(64, (index >> 3) * 2 + 1)).fill(0xff);
-    } else if ((index >> 3) >= this.bits.length) {
+    } else if (index >> 3 >= this.bits.length) {
       const old = this.bits.length;
       this.bits = ensureCapacity(this.bits, (index >> 3) + 1, Uint8Array);
       this.bits.fill(0xff, old);

@@ -21,8 +21,8 @@ import {
   numericLayoutOf,
   typeName,
 } from './arrow-chunks.js';
-import { countKeyFrequencies, type KeyBatch } from './key-frequencies.js';
 import type { InValue, ValueCondition } from './dqdl-rules.js';
+import { countKeyFrequencies, type KeyBatch } from './key-frequencies.js';
 
 /**
  * The outcome of a scan: its value, or why the column cannot be scanned (an
@@ -34,7 +34,9 @@ import type { InValue, ValueCondition } from './dqdl-rules.js';
  * if (!scan.ok) console.error(scan.reason);
  * ```
  */
-export type Scan<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+export type Scan<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: string };
 
 /** How many example values a failure reason shows. */
 export const MAX_EXAMPLES = 3;
@@ -531,7 +533,8 @@ function scanNumbers(
       }
     } else {
       inside =
-        (value > low || (lowInclusive && value === low)) && (value < high || (highInclusive && value === high));
+        (value > low || (lowInclusive && value === low)) &&
+        (value < high || (highInclusive && value === high));
     }
     if (inside !== negated) passing++;
     else if (examples.open) examples.offer(data, i);

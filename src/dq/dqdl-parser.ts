@@ -1,6 +1,6 @@
 /**
  * A small recursive-descent parser for the subset of AWS Glue Data Quality's
- * DQDL that goldsmith evaluates (grammar in the package README of `src/dq`):
+ * DQDL that goldsmith evaluates. Grammar:
  *
  * ```text
  * ruleset    := 'Rules' '=' '[' ( rule ( ',' rule )* )? ']'
@@ -287,7 +287,8 @@ class Parser {
     const token = this.peek();
     if (token.type !== 'number') {
       let hint: string | undefined;
-      if (token.type === 'string') hint = `text cannot follow "${after}"; to compare with text use in ["${token.text}"]`;
+      if (token.type === 'string')
+        hint = `text cannot follow "${after}"; to compare with text use in ["${token.text}"]`;
       else if (token.type === 'op' && after === '=') hint = `did you mean "${token.text}="?`;
       this.fail(token, [`a number after "${after}"`], hint);
     }
@@ -432,9 +433,9 @@ function tokenize(source: string): Token[] {
       for (;;) {
         if (pos >= source.length) {
           throw new DqdlSyntaxError(
-            'unterminated string: add the closing \'"\'',
+            "unterminated string: add the closing '\"'",
             { line: startLine, column: startColumn },
-            ['\'"\' to close the string'],
+            ["'\"' to close the string"],
             'end of input',
             source,
           );

@@ -229,7 +229,8 @@ const KERNELS: { readonly [K in RuleKind]: Kernel<K> } = {
   IsComplete: (rule, context) =>
     completeness(rule.column, { kind: 'compare', op: '=', value: 1 }, context, false),
   Completeness: (rule, context) => completeness(rule.column, rule.constraint, context, true),
-  IsUnique: (rule, context) => uniqueness(rule.column, { kind: 'compare', op: '=', value: 1 }, context, false),
+  IsUnique: (rule, context) =>
+    uniqueness(rule.column, { kind: 'compare', op: '=', value: 1 }, context, false),
   Uniqueness: (rule, context) => uniqueness(rule.column, rule.constraint, context, true),
   RowCount: (rule, { table }) => {
     const rows = table.numRows;

@@ -57,6 +57,21 @@ const MAX_PARTITION_BITS = 12;
 const IN_ORDER_MAX_KEYS = 1 << 16;
 
 /**
+ * Knobs of {@link countKeyFrequencies}, for tests: the number of distinct keys
+ * after which the in-order attempt gives up (default 65,536) and the target
+ * number of keys per partition (default 16,384).
+ *
+ * @example
+ * ```ts
+ * countKeyFrequencies(batches, 3, { inOrderMaxKeys: 0, partitionSize: 4 }); // always partitioned
+ * ```
+ */
+export interface KeyFrequencyTuning {
+  readonly inOrderMaxKeys?: number;
+  readonly partitionSize?: number;
+}
+
+/**
  * Counts key frequencies over batches of byte-string keys. Low-cardinality
  * columns are counted in row order in one cache-sized table; as soon as there
  * are more than 65,536 distinct keys the count restarts as a radix-partitioned
@@ -69,7 +84,11 @@ const IN_ORDER_MAX_KEYS = 1 << 16;
  * // { occurrences: 3, distinct: 2, singletons: 1, examples: [[0, 0]] }
  * ```
  */
-export function countKeyFrequencies(batches: readonly KeyBatch[], maxExamples: number): KeyFrequencies {
+export function countKeyFrequencies(
+  batches: readonly KeyBatch[],
+  maxExamples: number,
+  tuning: KeyFrequencyTuning = {},
+): KeyFrequencies {
   const bases: number[] = [];
   let total = 0;
   for (const batch of batches) {
@@ -78,9 +97,11 @@ export function countKeyFrequencies(batches: readonly KeyBatch[], maxExamples: n
   }
   if (total > 0x7ffffffe) throw new RangeError('countKeyFrequencies handles at most 2^31 - 2 rows');
   const locator = new Locator(batches, bases);
+  const inOrderMaxKeys = tuning.inOrderMaxKeys ?? IN_ORDER_MAX_KEYS;
+  const partitionSize = tuning.partitionSize ?? TARGET_PARTITION_SIZE;
   return (
-    countInOrder(batches, bases, locator, maxExamples) ??
-    countPartitioned(batches, bases, total, locator, maxExamples)
+    countInOrder(batches, bases, locator, maxExamples, Math.min(inOrderMaxKeys, total)) ??
+    countPartitioned(batches, bases, total, locator, maxExamples, partitionSize)
   );
 }
 
@@ -117,14 +138,15 @@ function countInOrder(
   bases: readonly number[],
   locator: Locator,
   maxExamples: number,
+  maxKeys: number,
 ): KeyFrequencies | undefined {
-  const table = new CountingTable(IN_ORDER_MAX_KEYS * 2, locator, maxExamples);
-  table.reset(IN_ORDER_MAX_KEYS * 2);
+  const table = new CountingTable(maxKeys * 2, locator, maxExamples);
+  table.reset(maxKeys * 2);
   let occurrences = 0;
   const complete = forEachKey(batches, bases, (ref, hash, weight) => {
     occurrences += weight;
     table.insert(ref, hash, weight);
-    return table.distinct < IN_ORDER_MAX_KEYS;
+    return table.distinct <= maxKeys;
   });
   if (!complete) return undefined;
   return { occurrences, distinct: table.distinct, singletons: table.singletons, examples: table.examples };
@@ -136,6 +158,7 @@ function countPartitioned(
   total: number,
   locator: Locator,
   maxExamples: number,
+  partitionSize: number,
 ): KeyFrequencies {
   // Pass 1: hash every key, in row order.
   const weighted = batches.some((batch) => batch.weights !== null);
@@ -155,7 +178,7 @@ function countPartitioned(
 
   // Pass 2: scatter into partitions by the top bits of the hash.
   let partitionBits = 0;
-  while (partitionBits < MAX_PARTITION_BITS && keys >> partitionBits > TARGET_PARTITION_SIZE) partitionBits++;
+  while (partitionBits < MAX_PARTITION_BITS && keys >> partitionBits > partitionSize) partitionBits++;
   const partitions = 1 << partitionBits;
   const shift = 32 - partitionBits;
   const starts = new Int32Array(partitions + 1);

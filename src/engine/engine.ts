@@ -39,8 +39,12 @@ export interface SourceCounts {
 /** Wall time of one executed step. */
 export interface StepTiming {
   step: string;
+  /** Wall time, milliseconds (0.1 ms resolution). */
   ms: number;
+  /** Rows the step produced. */
   rows: number;
+  /** Input bytes the step read (parse steps). */
+  bytes?: number;
 }
 
 /** Everything a plan execution produces, before anything is written. */

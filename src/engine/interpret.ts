@@ -4,7 +4,13 @@ import type { DqReport } from '../dq/index.js';
 import type { Plan, StepKind, StepNode, StepOf } from '../plan/index.js';
 import { RELATIONS } from '../plan/index.js';
 import type { QuarantinedLine } from '../read/index.js';
-import { type PipelineResult, type RunContext, type SourceCounts, type StepTiming, UnsupportedStepError } from './engine.js';
+import {
+  type PipelineResult,
+  type RunContext,
+  type SourceCounts,
+  type StepTiming,
+  UnsupportedStepError,
+} from './engine.js';
 
 /** Mutable state one plan execution threads through its steps. */
 export interface ExecutionState {
@@ -52,7 +58,12 @@ function emptyCounts(): SourceCounts {
  * Runs a plan's steps in order with an engine's kernels and gathers the standard results.
  * Shared by the in-process engines (Arrow, workers); compiled engines may bring their own loop.
  */
-export async function interpretPlan(engine: string, kernels: KernelTable, plan: Plan, context: RunContext): Promise<PipelineResult> {
+export async function interpretPlan(
+  engine: string,
+  kernels: KernelTable,
+  plan: Plan,
+  context: RunContext,
+): Promise<PipelineResult> {
   const state: ExecutionState = {
     plan,
     context,
@@ -71,13 +82,19 @@ export async function interpretPlan(engine: string, kernels: KernelTable, plan: 
     const kernel = kernels[step.kind] as Kernel<StepNode['kind']> | undefined;
     if (!kernel) throw new UnsupportedStepError(engine, step.kind);
     const rows = await (kernel as (s: StepNode, st: ExecutionState) => number | Promise<number>)(step, state);
-    const timing = { step: describeStep(step), ms: performance.now() - started, rows };
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const timing: StepTiming = { step: describeStep(step), ms, rows };
+    if (step.kind === 'parse') timing.bytes = state.counts[step.source].bytes;
     timings.push(timing);
     context.onStep?.(timing);
   }
   const get = (name: string) => relation(state, name);
   return {
-    silver: { events: get(RELATIONS.silverEvents), transactions: get(RELATIONS.silverTransactions), users: get(RELATIONS.silverUsers) },
+    silver: {
+      events: get(RELATIONS.silverEvents),
+      transactions: get(RELATIONS.silverTransactions),
+      users: get(RELATIONS.silverUsers),
+    },
     gold: get(RELATIONS.gold),
     quarantined: state.quarantined,
     counts: state.counts,

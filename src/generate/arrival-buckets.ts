@@ -1,4 +1,4 @@
-import { MICROS_PER_HOUR } from './civil-time.js';
+import { MICROS_PER_HOUR } from './wall-clock.js';
 
 /** How a line takes part in a duplicate group (exact counts need these lines intact). */
 export const LineRole = {
@@ -17,8 +17,11 @@ const INITIAL_ARENA_BYTES = 1 << 16;
 
 /**
  * Lines that arrive within one wall-clock hour, in insertion order, kept as
- * UTF-8 bytes in one growing arena (line `i` is `arena[starts[i], starts[i + 1])`)
- * so millions of pending strings never reach the old generation of the heap.
+ * bytes in one growing arena (line `i` is `arena[starts[i], starts[i + 1])`),
+ * so pending lines are neither strings nor objects for the garbage collector.
+ *
+ * Writing a line: `reserve(maxBytes)`, encode into `arena` from `end`, then
+ * `commit(newEnd, …)`.
  */
 export class HourBucket {
   /** Arrival instants in microseconds. */
@@ -29,6 +32,8 @@ export class HourBucket {
   readonly starts: number[] = [0];
   /** Encoded lines. */
   arena: Buffer = Buffer.allocUnsafe(INITIAL_ARENA_BYTES);
+  /** Where the next line starts. */
+  end = 0;
 
   /** @param hour - hours since the epoch (naive wall clock) */
   constructor(readonly hour: number) {}
@@ -38,21 +43,29 @@ export class HourBucket {
     return this.at.length;
   }
 
-  /** Appends a line (ending in `\n`). */
-  add(atMicros: number, line: string, role: LineRoleValue): void {
-    let end = this.starts[this.starts.length - 1] as number;
-    if (end + line.length * 3 > this.arena.length) {
-      const needed = end + Buffer.byteLength(line, 'utf8');
-      if (needed > this.arena.length) {
-        const grown = Buffer.allocUnsafe(Math.max(needed, this.arena.length * 2));
-        this.arena.copy(grown, 0, 0, end);
-        this.arena = grown;
-      }
-    }
-    end += this.arena.write(line, end, 'utf8');
-    this.starts.push(end);
+  /** Makes room for `bytes` more bytes after `end` (may replace `arena`). */
+  reserve(bytes: number): void {
+    if (this.end + bytes <= this.arena.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.end + bytes, this.arena.length * 2));
+    this.arena.copy(grown, 0, 0, this.end);
+    this.arena = grown;
+  }
+
+  /** Records the line just written to `arena[end, newEnd)`. */
+  commit(newEnd: number, atMicros: number, role: LineRoleValue): void {
+    this.end = newEnd;
+    this.starts.push(newEnd);
     this.at.push(atMicros);
     this.roles.push(role);
+  }
+
+  /** Appends a copy of `source`'s line `index` (source may be this bucket). */
+  copyLine(source: HourBucket, index: number, atMicros: number, role: LineRoleValue): void {
+    const start = source.starts[index] as number;
+    const stop = source.starts[index + 1] as number;
+    this.reserve(stop - start);
+    source.arena.copy(this.arena, this.end, start, stop);
+    this.commit(this.end + stop - start, atMicros, role);
   }
 
   /** Line `i` as text (used for the rare lines that get corrupted). */
@@ -75,17 +88,18 @@ export class ArrivalBuckets {
   private lastHour = Number.NaN;
   private last: HourBucket | undefined;
 
-  /** Adds a line (ending in `\n`) arriving at `atMicros`. */
-  add(atMicros: number, line: string, role: LineRoleValue): void {
+  /** The bucket of the hour of `atMicros`, created when needed. */
+  bucketFor(atMicros: number): HourBucket {
     const hour = Math.floor(atMicros / MICROS_PER_HOUR);
-    let bucket = hour === this.lastHour ? this.last : this.buckets.get(hour);
+    if (hour === this.lastHour) return this.last as HourBucket;
+    let bucket = this.buckets.get(hour);
     if (bucket === undefined) {
       bucket = new HourBucket(hour);
       this.buckets.set(hour, bucket);
     }
     this.lastHour = hour;
     this.last = bucket;
-    bucket.add(atMicros, line, role);
+    return bucket;
   }
 
   /** Removes and returns the buckets of hours `< limitHour` (all when omitted), earliest first. */

@@ -6,17 +6,35 @@ export const CHUNK_BYTES = 1 << 20;
 /** Chunks allowed in flight to the file before `drain()` waits (bounds memory to ≈4 MiB per file). */
 export const MAX_CHUNKS_IN_FLIGHT = 4;
 
+/** Free 1 MiB chunks shared by all writers (hourly layouts open thousands of small files). */
+const chunkPool: Buffer[] = [];
+const CHUNK_POOL_LIMIT = 16;
+
+function takeChunk(): Buffer {
+  return chunkPool.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
+}
+
+function releaseChunk(chunk: Buffer): void {
+  if (chunk.length === CHUNK_BYTES && chunkPool.length < CHUNK_POOL_LIMIT) chunkPool.push(chunk);
+}
+
+/** A chunk ready for the file: `bytes[0, length)`. */
+interface FullChunk {
+  readonly bytes: Buffer;
+  readonly length: number;
+}
+
 /**
- * Encodes text into 1 MiB buffers and writes each full buffer to a file.
+ * Buffers text or bytes into 1 MiB chunks and writes each full chunk to a file.
  *
- * `write` is synchronous and cheap (UTF-8 encodes straight into the current
- * buffer, no string concatenation); when it returns `true` a chunk is full and
- * the caller must `await drain()` before writing more. `drain` starts a
- * positional `FileHandle.write` for each full chunk and waits only while more
- * than {@link MAX_CHUNKS_IN_FLIGHT} are in flight, so generation overlaps disk
- * I/O, yet a slow disk slows the producer instead of growing memory
- * (backpressure) and a whole file is never held in memory. Written buffers
- * are reused.
+ * `write` / `writeBytes` are synchronous and cheap (they encode or copy
+ * straight into the current chunk); when they return `true` a chunk is full
+ * and the caller must `await drain()` before writing more. `drain` starts a
+ * positional `FileHandle.write` per full chunk and waits only while more than
+ * {@link MAX_CHUNKS_IN_FLIGHT} are in flight, so generation overlaps disk I/O,
+ * yet a slow disk slows the producer instead of growing memory
+ * (backpressure), and a whole file is never held in memory. Written chunks
+ * go back to a small shared pool.
  *
  * @example
  * ```ts
@@ -26,10 +44,9 @@ export const MAX_CHUNKS_IN_FLIGHT = 4;
  * ```
  */
 export class ChunkedWriter {
-  private buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private chunk: Buffer = takeChunk();
   private offset = 0;
-  private readonly full: Buffer[] = [];
-  private readonly spare: Buffer[] = [];
+  private readonly full: FullChunk[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private position = 0;
   private written = 0;
@@ -46,45 +63,48 @@ export class ChunkedWriter {
     return new ChunkedWriter(await open(path, 'w'), path);
   }
 
-  /** Appends text; returns `true` when the caller should `await drain()`. */
+  /** Appends text (UTF-8); returns `true` when the caller should `await drain()`. */
   write(text: string): boolean {
     // A UTF-16 unit never takes more than 3 UTF-8 bytes.
-    if (this.offset + text.length * 3 > this.buffer.length) {
+    if (this.offset + text.length * 3 > CHUNK_BYTES) {
       const bytes = Buffer.byteLength(text, 'utf8');
-      if (this.offset + bytes > this.buffer.length) {
+      if (this.offset + bytes > CHUNK_BYTES) {
         this.rotate();
-        if (bytes > this.buffer.length) {
-          this.full.push(Buffer.from(text, 'utf8'));
+        if (bytes > CHUNK_BYTES) {
+          this.full.push({ bytes: Buffer.from(text, 'utf8'), length: bytes });
           return true;
         }
       }
     }
-    this.offset += this.buffer.write(text, this.offset, 'utf8');
-    if (this.offset < CHUNK_BYTES) return this.full.length > 0;
-    this.rotate();
-    return true;
+    this.offset += this.chunk.write(text, this.offset, 'utf8');
+    return this.afterWrite();
   }
 
-  /** Appends `source[start, end)` (already encoded bytes); returns `true` when the caller should `await drain()`. */
+  /** Appends `source[start, end)` (already encoded); returns `true` when the caller should `await drain()`. */
   writeBytes(source: Uint8Array, start: number, end: number): boolean {
     const length = end - start;
-    if (this.offset + length > this.buffer.length) {
+    if (this.offset + length > CHUNK_BYTES) {
       this.rotate();
-      if (length > this.buffer.length) {
-        this.full.push(Buffer.from(source.subarray(start, end)));
+      if (length > CHUNK_BYTES) {
+        this.full.push({ bytes: Buffer.from(source.subarray(start, end)), length });
         return true;
       }
     }
-    this.buffer.set(source.subarray(start, end), this.offset);
+    this.chunk.set(source.subarray(start, end), this.offset);
     this.offset += length;
+    return this.afterWrite();
+  }
+
+  private afterWrite(): boolean {
     if (this.offset < CHUNK_BYTES) return this.full.length > 0;
     this.rotate();
     return true;
   }
 
   private rotate(): void {
-    if (this.offset > 0) this.full.push(this.buffer.subarray(0, this.offset));
-    this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+    if (this.offset === 0) return;
+    this.full.push({ bytes: this.chunk, length: this.offset });
+    this.chunk = takeChunk();
     this.offset = 0;
   }
 
@@ -93,14 +113,12 @@ export class ChunkedWriter {
     while (this.full.length > 0) {
       while (this.inFlight.size >= MAX_CHUNKS_IN_FLIGHT) await Promise.race(this.inFlight);
       this.throwIfFailed();
-      const chunk = this.full.shift() as Buffer;
-      const pending = this.writeAt(chunk, this.position).then(
+      const chunk = this.full.shift() as FullChunk;
+      const pending: Promise<void> = this.writeAt(chunk, this.position).then(
         () => {
           this.inFlight.delete(pending);
           this.written += chunk.length;
-          if (chunk.buffer.byteLength === CHUNK_BYTES && chunk.byteOffset === 0 && this.spare.length <= MAX_CHUNKS_IN_FLIGHT) {
-            this.spare.push(Buffer.from(chunk.buffer, 0, CHUNK_BYTES));
-          }
+          releaseChunk(chunk.bytes);
         },
         (error: unknown) => {
           this.inFlight.delete(pending);
@@ -116,18 +134,17 @@ export class ChunkedWriter {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  private async writeAt(chunk: Buffer, position: number): Promise<void> {
+  private async writeAt(chunk: FullChunk, position: number): Promise<void> {
     let done = 0;
     while (done < chunk.length) {
-      const { bytesWritten } = await this.handle.write(chunk, done, chunk.length - done, position + done);
+      const { bytesWritten } = await this.handle.write(
+        chunk.bytes,
+        done,
+        chunk.length - done,
+        position + done,
+      );
       done += bytesWritten;
     }
-  }
-
-  /** Waits for every chunk handed to the file. */
-  private async settle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
-    this.throwIfFailed();
   }
 
   /** UTF-8 bytes written to the file so far (excluding what is still buffered). */
@@ -138,9 +155,12 @@ export class ChunkedWriter {
   /** Writes everything buffered and closes the file. */
   async close(): Promise<void> {
     try {
-      this.rotate();
+      if (this.offset > 0) this.full.push({ bytes: this.chunk, length: this.offset });
+      else releaseChunk(this.chunk);
+      this.offset = 0;
       await this.drain();
-      await this.settle();
+      while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+      this.throwIfFailed();
     } finally {
       await this.handle.close();
     }

@@ -78,6 +78,9 @@ export const INVALID_AMOUNTS: readonly string[] = [
 /** Currency texts that are not 3 upper-case letters. */
 export const INVALID_CURRENCIES: readonly string[] = ['usd', 'US', 'USDD', 'U5D', 'Pen', '123', 'S/.'];
 
+/** Blank lines (each ending in `\n`) a reader must skip: empty, spaces, tabs, a lone `\r`. */
+export const BLANK_LINES: readonly string[] = ['\n', '  \n', '\t\n', '\r\n', ' \t \r\n'];
+
 /**
  * Serializes a JSON value the way Python's `json.dumps` does by default
  * (`", "` between items, `": "` after keys), which is how the seed's events look.
@@ -223,6 +226,8 @@ export class LineCorrupter<R extends string> {
   readonly byReason: Map<R, number> = new Map();
   /** Corrupt lines written in total. */
   total = 0;
+  /** Blank lines written (see {@link LineCorrupter.blank}). */
+  blanks = 0;
 
   constructor(
     private readonly reasons: readonly R[],
@@ -249,6 +254,17 @@ export class LineCorrupter<R extends string> {
   /** The corrupt line (ending in `\n`) replacing `line` (ending in `\n`) for `reason`. */
   corrupt(reason: R, line: string): string {
     return `${this.build(reason, line.slice(0, -1), this.rng)}\n`;
+  }
+
+  /**
+   * Now and then (an eighth of the corrupt rate) a blank line to write after
+   * the current one: empty, or only spaces, tabs and `\r`. SPEC §1 says readers
+   * skip these without counting them; they are not corrupt.
+   */
+  blank(): string | undefined {
+    if (this.rate <= 0 || this.rng.next() >= this.rate / 8) return undefined;
+    this.blanks++;
+    return BLANK_LINES[this.rng.int(BLANK_LINES.length)];
   }
 
   /** Returns `line` (ending in `\n`) or the corrupt line that replaces it. */

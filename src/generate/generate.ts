@@ -4,14 +4,6 @@ import type { HourBucket } from './arrival-buckets.js';
 import { ArrivalBuckets, arrivalOrder, LineRole } from './arrival-buckets.js';
 import { ChunkedWriter } from './chunked-writer.js';
 import {
-  MICROS_PER_HOUR,
-  MICROS_PER_SECOND,
-  parseIsoDate,
-  SECONDS_PER_DAY,
-  SECONDS_PER_HOUR,
-  WallClockFormatter,
-} from './civil-time.js';
-import {
   corruptEventLine,
   corruptTransactionLine,
   corruptUserLine,
@@ -20,17 +12,24 @@ import {
   TRANSACTION_CORRUPTIONS,
   USER_CORRUPTIONS,
 } from './corrupt-lines.js';
-import { EventDetailsFactory } from './event-details.js';
-import type { GenerateOptions } from './options.js';
+import { EventLineEncoder } from './event-lines.js';
+import type { GenerateOptions, GenerateOptionsInput } from './options.js';
 import { DEFAULT_DAYS, DEFAULT_START, GenerateOptionsSchema } from './options.js';
 import { RandomStream, Sfc32 } from './prng.js';
+import { CURRENCIES, TRANSACTIONS_HEADER, TransactionLineEncoder } from './transaction-lines.js';
+import {
+  MICROS_PER_HOUR,
+  MICROS_PER_SECOND,
+  parseIsoDate,
+  SECONDS_PER_DAY,
+  SECONDS_PER_HOUR,
+  WallClockFormatter,
+} from './wall-clock.js';
 
 /** Device types of users (seed's vocabulary). */
 export const DEVICE_TYPES = ['iOS', 'Android', 'Web', 'Tablet'] as const;
 /** Countries of users (seed's vocabulary). */
 export const COUNTRIES = ['PE', 'US', 'CO', 'AR', 'BR', 'MX', 'CL', 'EC'] as const;
-/** Transaction currencies (seed's vocabulary). */
-export const CURRENCIES = ['USD', 'PEN', 'CLP', 'COP', 'MXN', 'BRL', 'ARS'] as const;
 
 /**
  * Fixed shares of the generated data that have no option of their own.
@@ -79,6 +78,8 @@ export interface GenerateSummary {
   transactions: number;
   /** Non-blank data lines per source, headers excluded: valid + corrupt. */
   lines: { users: number; events: number; transactions: number };
+  /** Blank lines (empty or only spaces, tabs, `\r`) sprinkled in when `corruptRate > 0`; readers skip them uncounted. */
+  blankLines: { users: number; events: number; transactions: number };
   /**
    * Corrupt lines per source and per SPEC §2 reason code. `byKind` sums the
    * sources (e.g. `missing_field:user_id` occurs in all three); `bySource`
@@ -89,7 +90,11 @@ export interface GenerateSummary {
     events: number;
     transactions: number;
     byKind: Record<string, number>;
-    bySource: { users: Record<string, number>; events: Record<string, number>; transactions: Record<string, number> };
+    bySource: {
+      users: Record<string, number>;
+      events: Record<string, number>;
+      transactions: Record<string, number>;
+    };
   };
   /** Valid retry lines (same `event_id` as an earlier line): `lines.events = events + eventRetries + corrupt.events`. */
   eventRetries: number;
@@ -255,8 +260,13 @@ class SingleFileTarget implements HourTarget {
   }
 }
 
+/** Hour files still closing in the background, per target, before `end` waits. */
+const MAX_FILES_CLOSING = 8;
+
 class HourlyFilesTarget implements HourTarget {
   private written = 0;
+  private readonly closing = new Set<Promise<void>>();
+  private failure: unknown;
 
   constructor(
     private readonly dir: string,
@@ -275,14 +285,31 @@ class HourlyFilesTarget implements HourTarget {
     return writer;
   }
 
+  /** Closes the hour's file in the background (at most {@link MAX_FILES_CLOSING} at once). */
   async end(writer: ChunkedWriter): Promise<void> {
-    await writer.close();
-    this.written += writer.bytes;
+    const closing: Promise<void> = writer.close().then(
+      () => {
+        this.closing.delete(closing);
+        this.written += writer.bytes;
+      },
+      (error: unknown) => {
+        this.closing.delete(closing);
+        this.failure ??= error;
+      },
+    );
+    this.closing.add(closing);
+    while (this.closing.size >= MAX_FILES_CLOSING) await Promise.race(this.closing);
+    if (this.failure !== undefined) throw this.failure;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await Promise.all(this.closing);
+    if (this.failure !== undefined) throw this.failure;
+  }
 
-  async abort(): Promise<void> {}
+  async abort(): Promise<void> {
+    await Promise.allSettled(this.closing);
+  }
 
   get bytes(): number {
     return this.written;
@@ -320,7 +347,8 @@ class ArrivalStream<R extends string> {
           reason === undefined
             ? writer.writeBytes(arena, starts[i] as number, starts[i + 1] as number)
             : writer.write(corrupter.corrupt(reason, bucket.line(i)));
-        if (full) await writer.drain();
+        const blank = corrupter.blank();
+        if ((blank !== undefined && writer.write(blank)) || full) await writer.drain();
       }
       this.lines += order.length;
     } finally {
@@ -345,7 +373,6 @@ class ArrivalStream<R extends string> {
 }
 
 const EVENTS_HEADER = '';
-const TRANSACTIONS_HEADER = 'transaction_id,session_id,user_id,amount,currency,transaction_timestamp\n';
 const USERS_HEADER = 'user_id,signup_date,device_type,country\n';
 const USERS_VERSIONED_HEADER = 'user_id,signup_date,device_type,country,updated_at\n';
 
@@ -357,7 +384,8 @@ const STALE_OUTPUTS: Readonly<Record<string, RegExp>> = {
 
 /** Removes what an earlier run may have left (only our own file names), so layouts never mix. */
 async function removeStaleOutputs(outDir: string): Promise<void> {
-  for (const name of ['users.csv', 'events.jsonl', 'transactions.csv']) await rm(join(outDir, name), { force: true });
+  for (const name of ['users.csv', 'events.jsonl', 'transactions.csv'])
+    await rm(join(outDir, name), { force: true });
   for (const [dir, pattern] of Object.entries(STALE_OUTPUTS)) {
     let names: string[];
     try {
@@ -409,7 +437,9 @@ async function writeUsers(
       writer.write(USERS_HEADER);
       for (let u = 0; u < n; u++) {
         const line = `${userText(u, device[u] as number, country[u] as number)}\n`;
-        if (writer.write(corrupter.apply(line, true))) await writer.drain();
+        const full = writer.write(corrupter.apply(line, true));
+        const blank = corrupter.blank();
+        if ((blank !== undefined && writer.write(blank)) || full) await writer.drain();
       }
     } finally {
       await writer.close();
@@ -443,7 +473,9 @@ async function writeUsers(
     rowCountry.push(c);
   }
   const order = Uint32Array.from({ length: rowUser.length }, (_, i) => i).sort(
-    (a, b) => (rowUpdated[a] as number) - (rowUpdated[b] as number) || (rowUser[a] as number) - (rowUser[b] as number),
+    (a, b) =>
+      (rowUpdated[a] as number) - (rowUpdated[b] as number) ||
+      (rowUser[a] as number) - (rowUser[b] as number),
   );
   await mkdir(join(options.outDir, 'users'), { recursive: true });
   const firstDay = Math.floor(plan.startSeconds / SECONDS_PER_DAY);
@@ -458,8 +490,10 @@ async function writeUsers(
       const rowDay = Math.max(firstDay, Math.floor(updated / SECONDS_PER_DAY));
       if (rowDay !== day) {
         if (writer !== undefined) {
-          await writer.close();
-          bytes += writer.bytes;
+          const previous = writer;
+          writer = undefined;
+          await previous.close();
+          bytes += previous.bytes;
         }
         day = rowDay;
         const name = `users-${formatter.compactDate(day)}.csv`;
@@ -472,7 +506,11 @@ async function writeUsers(
       const written = corrupter.apply(line, true);
       if (written === line && seen[u] === 1) laterVersions++;
       if (written === line) seen[u] = 1;
-      if ((writer as ChunkedWriter).write(written)) await (writer as ChunkedWriter).drain();
+      const full = (writer as ChunkedWriter).write(written);
+      const blank = corrupter.blank();
+      if ((blank !== undefined && (writer as ChunkedWriter).write(blank)) || full) {
+        await (writer as ChunkedWriter).drain();
+      }
     }
   } finally {
     if (writer !== undefined) {
@@ -499,18 +537,26 @@ async function writeUsers(
  * are exactly the hourly files concatenated (headers aside). Output is a pure
  * function of the options (same seed, same bytes); each concern draws from its
  * own PRNG stream, so e.g. raising `corruptRate` only replaces lines in place.
- * Files are streamed in ≈1 MB chunks; memory holds the per-session plan
+ * Lines are encoded straight into byte buffers (no per-row strings, objects
+ * or `Date`s) and streamed in 1 MiB chunks; memory holds the per-session plan
  * (typed arrays) and the few arrival hours still open. Earlier outputs of
  * this generator in `outDir` (our file names only) are removed first.
  *
- * @throws ZodError when the options are invalid (see {@link GenerateOptionsSchema}).
+ * With `corruptRate > 0`, `corruptRate` of each file's lines are replaced by
+ * corrupt ones (one defect each, reasons cycled, see {@link EVENT_CORRUPTIONS})
+ * and a few blank lines are added (`blankLines`); lines of duplicate groups
+ * are never corrupted, so `events`, `transactions`, `eventRetries` and
+ * `transactionDuplicates` are exactly what a correct pipeline keeps and drops.
+ *
+ * @param input - options; omitted ones take the seed's defaults ({@link GenerateOptionsSchema})
+ * @throws ZodError when the options are invalid.
  * @example
  * ```ts
- * const summary = await generate(GenerateOptionsSchema.parse({ outDir: 'data', corruptRate: 0.01 }));
- * summary.corrupt.byKind['malformed_json']; // how many such lines a pipeline must quarantine
+ * const summary = await generate({ outDir: 'data', events: 1_000_000, corruptRate: 0.01 });
+ * summary.corrupt.bySource.events['malformed_json']; // lines a pipeline must quarantine for it
  * ```
  */
-export async function generate(input: GenerateOptions): Promise<GenerateSummary> {
+export async function generate(input: GenerateOptions | GenerateOptionsInput): Promise<GenerateSummary> {
   const began = performance.now();
   const options: GenerateOptions = GenerateOptionsSchema.parse(input);
   const { outDir } = options;
@@ -533,7 +579,14 @@ export async function generate(input: GenerateOptions): Promise<GenerateSummary>
     ? new HourlyFilesTarget(join(outDir, 'events'), 'events', 'jsonl', EVENTS_HEADER, formatter, files)
     : await SingleFileTarget.create(join(outDir, 'events.jsonl'), EVENTS_HEADER);
   const transactionTarget = hourly
-    ? new HourlyFilesTarget(join(outDir, 'transactions'), 'transactions', 'csv', TRANSACTIONS_HEADER, formatter, files)
+    ? new HourlyFilesTarget(
+        join(outDir, 'transactions'),
+        'transactions',
+        'csv',
+        TRANSACTIONS_HEADER,
+        formatter,
+        files,
+      )
     : await SingleFileTarget.create(join(outDir, 'transactions.csv'), TRANSACTIONS_HEADER);
   const events = new ArrivalStream(
     eventTarget,
@@ -564,7 +617,11 @@ export async function generate(input: GenerateOptions): Promise<GenerateSummary>
   }
 
   const byKind = new Map<string, number>();
-  for (const source of [users.corrupter.byReason, events.corrupter.byReason, transactions.corrupter.byReason]) {
+  for (const source of [
+    users.corrupter.byReason,
+    events.corrupter.byReason,
+    transactions.corrupter.byReason,
+  ]) {
     for (const [reason, count] of source) byKind.set(reason, (byKind.get(reason) ?? 0) + count);
   }
   return {
@@ -573,6 +630,11 @@ export async function generate(input: GenerateOptions): Promise<GenerateSummary>
     events: events.lines - events.corrupter.total - events.copies,
     transactions: transactions.lines - transactions.corrupter.total - transactions.copies,
     lines: { users: users.lines, events: events.lines, transactions: transactions.lines },
+    blankLines: {
+      users: users.corrupter.blanks,
+      events: events.corrupter.blanks,
+      transactions: transactions.corrupter.blanks,
+    },
     corrupt: {
       users: users.corrupter.total,
       events: events.corrupter.total,
@@ -605,7 +667,18 @@ async function streamSessions(
 ): Promise<void> {
   const { lateRate, eventDuplicateRate, duplicateRate, seed } = options;
   const rng = new Sfc32(seed, RandomStream.events);
-  const details = new EventDetailsFactory(rng);
+  const eventLines = new EventLineEncoder(rng, formatter, {
+    event: plan.eventWidth,
+    session: plan.sessionWidth,
+    user: plan.userWidth,
+  });
+  const transactionLines = new TransactionLineEncoder(formatter, {
+    transaction: plan.transactionWidth,
+    session: plan.sessionWidth,
+    user: plan.userWidth,
+  });
+  const maxEvent = eventLines.maxLineBytes;
+  const maxTransaction = transactionLines.maxLineBytes;
   const late = new Sfc32(seed, RandomStream.lateEvents);
   const retry = new Sfc32(seed, RandomStream.eventRetries);
   const txRng = new Sfc32(seed, RandomStream.transactions);
@@ -629,54 +702,67 @@ async function streamSessions(
       await transactions.flush(hour);
       openHour = hour;
     }
-    const sessionId = formatId('SES_', s + 1, plan.sessionWidth);
-    const userId = formatId('USR_', (plan.sessionUser[s] as number) + 1, plan.userWidth);
-    const prefix = `", "session_id": "${sessionId}", "user_id": "${userId}", "event_type": "`;
+    const user = (plan.sessionUser[s] as number) + 1;
     const window = plan.sessionWindow[s] as number;
     const startMicros = startSeconds * MICROS_PER_SECOND;
     const windowMicros = window * MICROS_PER_SECOND;
 
     const eventCount = plan.eventCount[s] as number;
+    eventLines.beginSession(s + 1, user);
     for (let j = 0; j < eventCount; j++) {
-      const type = details.type();
-      const body = details.details(type);
+      eventLines.draw();
       const happened = startMicros + rng.int(windowMicros);
       const arrival = happened + rng.int(shape.eventDelayMicros);
       let timestamp = happened;
       if (lateRate > 0 && late.next() < lateRate) timestamp = arrival - lateMin - late.int(lateMax - lateMin);
-      const head = `{"event_id": "${formatId('EVT_', nextEvent++, plan.eventWidth)}${prefix}${type}", "event_timestamp": "`;
-      const line = `${head}${formatter.isoMicros(timestamp)}", "event_details": ${body}}\n`;
-      if (eventDuplicateRate > 0 && retry.next() < eventDuplicateRate) {
-        const identical = retry.next() < 0.5;
-        const retryArrival = arrival + retryMin + retry.int(retryMax - retryMin);
-        const retryLine = identical
-          ? line
-          : `${head}${formatter.isoMicros(timestamp + 1000 + retry.int(999_000))}", "event_details": ${body}}\n`;
-        eventBuckets.add(arrival, line, LineRole.original);
-        eventBuckets.add(retryArrival, retryLine, LineRole.copy);
+      const retried = eventDuplicateRate > 0 && retry.next() < eventDuplicateRate;
+      const id = nextEvent++;
+      const bucket = eventBuckets.bucketFor(arrival);
+      bucket.reserve(maxEvent);
+      bucket.commit(
+        eventLines.put(bucket.arena, bucket.end, id, timestamp),
+        arrival,
+        retried ? LineRole.original : LineRole.plain,
+      );
+      if (!retried) continue;
+      const identical = retry.next() < 0.5;
+      const retryArrival = arrival + retryMin + retry.int(retryMax - retryMin);
+      const retryBucket = eventBuckets.bucketFor(retryArrival);
+      if (identical) {
+        retryBucket.copyLine(bucket, bucket.size - 1, retryArrival, LineRole.copy);
       } else {
-        eventBuckets.add(arrival, line, LineRole.plain);
+        const retryTimestamp = timestamp + 1000 + retry.int(999_000);
+        retryBucket.reserve(maxEvent);
+        retryBucket.commit(
+          eventLines.put(retryBucket.arena, retryBucket.end, id, retryTimestamp),
+          retryArrival,
+          LineRole.copy,
+        );
       }
     }
 
     const transactionCount = plan.transactionCount[s] as number;
+    transactionLines.beginSession(s + 1, user);
     for (let k = 0; k < transactionCount; k++) {
       const cents = 1000 + txRng.int(499_001);
-      const whole = Math.floor(cents / 100);
-      const fraction = cents - whole * 100;
-      const currency = CURRENCIES[txRng.int(CURRENCIES.length)];
+      const currency = txRng.int(CURRENCIES.length);
       const at = startSeconds + txRng.int(window + shape.transactionAfterSessionSeconds);
       let arrival =
         (at + txRng.int(shape.transactionDelaySeconds)) * MICROS_PER_SECOND + txRng.int(MICROS_PER_SECOND);
       if (lateRate > 0 && lateTx.next() < lateRate) arrival += lateMin + lateTx.int(lateMax - lateMin);
-      const id = formatId('TXN_', nextTransaction++, plan.transactionWidth);
-      const amount = `${whole}.${fraction < 10 ? '0' : ''}${fraction}`;
-      const line = `${id},${sessionId},${userId},${amount},${currency},${formatter.dateTime(at, ' ')}\n`;
-      if (duplicateRate > 0 && dupTx.next() < duplicateRate) {
-        transactionBuckets.add(arrival, line, LineRole.original);
-        transactionBuckets.add(arrival + dupMin + dupTx.int(dupMax - dupMin), line, LineRole.copy);
-      } else {
-        transactionBuckets.add(arrival, line, LineRole.plain);
+      const duplicated = duplicateRate > 0 && dupTx.next() < duplicateRate;
+      const bucket = transactionBuckets.bucketFor(arrival);
+      bucket.reserve(maxTransaction);
+      bucket.commit(
+        transactionLines.put(bucket.arena, bucket.end, nextTransaction++, cents, currency, at),
+        arrival,
+        duplicated ? LineRole.original : LineRole.plain,
+      );
+      if (duplicated) {
+        const copyArrival = arrival + dupMin + dupTx.int(dupMax - dupMin);
+        transactionBuckets
+          .bucketFor(copyArrival)
+          .copyLine(bucket, bucket.size - 1, copyArrival, LineRole.copy);
       }
     }
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseIsoDate } from './civil-time.js';
+import { parseIsoDate } from './wall-clock.js';
 
 /** First session day when {@link GenerateOptions.start} is not given (the peer fixture's first day). */
 export const DEFAULT_START = '2025-09-05';
@@ -47,7 +47,9 @@ export const GenerateOptionsSchema = z.object({
   /** First session day, `YYYY-MM-DD` (default {@link DEFAULT_START}). */
   start: z
     .string()
-    .refine((text) => parseIsoDate(text) !== undefined, { message: 'expected an existing date YYYY-MM-DD' })
+    .refine((text) => parseIsoDate(text) !== undefined && text >= '1001' && text < '9000', {
+      message: 'expected an existing date YYYY-MM-DD (years 1001–8999)',
+    })
     .optional(),
   /** Number of session days (default {@link DEFAULT_DAYS}). */
   days: z.number().int().min(1).max(36_500).optional(),
@@ -140,7 +142,8 @@ export function parseConfigIni(text: string): Partial<GenerateOptions> {
     const line = stripInlineComment(lines[index] ?? '').trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     if (line.startsWith('[')) {
-      if (!/^\[[^\]]+\]$/.test(line)) throw new ConfigIniError(`malformed section header "${line}"`, lineNumber);
+      if (!/^\[[^\]]+\]$/.test(line))
+        throw new ConfigIniError(`malformed section header "${line}"`, lineNumber);
       continue;
     }
     const match = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);

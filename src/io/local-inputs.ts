@@ -52,7 +52,8 @@ export async function discoverInputs(dir: string): Promise<Record<SourceName, In
     }
     const folder = join(dir, source);
     if ((await stat(folder).catch(() => undefined))?.isDirectory()) {
-      for (const file of await listFiles(folder)) if (EXTENSIONS[source].some((e) => file.endsWith(e))) candidates.push(file);
+      for (const file of await listFiles(folder))
+        if (EXTENSIONS[source].some((e) => file.endsWith(e))) candidates.push(file);
     }
     candidates.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     out[source] = candidates.map((file) => localFile(file, relative(dir, file)));

@@ -1,9 +1,9 @@
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SOURCES } from '../../schemas/bronze.js';
-import type { RunOutput, WarehouseWriter } from './warehouse.js';
 import { tableToParquet } from './parquet.js';
 import { partitionByDay } from './partition.js';
+import type { RunOutput, WarehouseWriter } from './warehouse.js';
 
 /** Relative locations of every output in a local warehouse. */
 export const WAREHOUSE_LAYOUT = {
@@ -45,7 +45,10 @@ export function localWarehouse(root: string): WarehouseWriter {
         await mkdir(goldDir, { recursive: true });
         for (const partition of partitionByDay(output.gold, 'session_date')) {
           await mkdir(join(goldDir, partition.path), { recursive: true });
-          await writeFile(join(goldDir, partition.path, 'part-00000.parquet'), tableToParquet(partition.table));
+          await writeFile(
+            join(goldDir, partition.path, 'part-00000.parquet'),
+            tableToParquet(partition.table),
+          );
         }
         for (const source of SOURCES) {
           const records = output.quarantine[source];

@@ -1,5 +1,11 @@
 import { type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
-import { Compression, Table as WasmTable, WriterPropertiesBuilder, readParquet, writeParquet } from 'parquet-wasm';
+import {
+  Compression,
+  readParquet,
+  Table as WasmTable,
+  WriterPropertiesBuilder,
+  writeParquet,
+} from 'parquet-wasm';
 
 /**
  * Encodes an Arrow table as Parquet with snappy compression (the seed's table property), via

@@ -1,4 +1,4 @@
-import { type Table, type Vector, makeVector } from 'apache-arrow';
+import { makeVector, type Table, type Vector } from 'apache-arrow';
 import { goldArrowSchema } from '../../schemas/gold.js';
 import { nullFlags, numberView, stringView } from '../columns/column-views.js';
 import { numbersToArrow } from '../columns/numeric-builder.js';
@@ -64,7 +64,8 @@ export function assembleGold(input: Table, settings: GoldSettings): Table {
     }
   }
 
-  const plain = (name: string): Vector => makeVector(takeStrings(stringView(column(input, name)), identity(n)));
+  const plain = (name: string): Vector =>
+    makeVector(takeStrings(stringView(column(input, name)), identity(n)));
   const constantString = (value: string): Vector => {
     const builder = new Utf8Builder();
     const bytes = new TextEncoder().encode(value);
@@ -97,7 +98,12 @@ export function assembleGold(input: Table, settings: GoldSettings): Table {
       transaction_timestamp: column(input, 'transaction_timestamp'),
       has_transaction: makeVector(numbersToArrow('boolean', hasTxn, undefined, 0)),
       time_to_purchase_seconds: makeVector(
-        numbersToArrow('int32', toPurchase, purchaseNullCount > 0 ? purchaseNulls : undefined, purchaseNullCount),
+        numbersToArrow(
+          'int32',
+          toPurchase,
+          purchaseNullCount > 0 ? purchaseNulls : undefined,
+          purchaseNullCount,
+        ),
       ),
       processing_timestamp: constantNumber('timestamp', settings.processingTimestamp),
       data_version: constantNumber('int32', settings.dataVersion),

@@ -1,6 +1,7 @@
-import { DataType, type Table } from 'apache-arrow';
-import { type StringView, numberView, stringView } from '../columns/column-views.js';
+import { DataType, Field, makeVector, Schema, type Table, type Vector } from 'apache-arrow';
+import { numberView, type StringView, stringView } from '../columns/column-views.js';
 import { KeyIndex } from '../columns/key-index.js';
+import { takeVector, withSchema } from '../columns/take.js';
 
 /** One key column, read once into a hot-loop-friendly view. */
 type KeyPart = { kind: 'string'; view: StringView } | { kind: 'number'; values: Float64Array };
@@ -20,7 +21,12 @@ export class MissingColumnError extends Error {
 /** Reads a column or throws {@link MissingColumnError}. */
 export function column(table: Table, name: string, relation = 'input') {
   const vector = table.getChild(name);
-  if (!vector) throw new MissingColumnError(relation, name, table.schema.fields.map((f) => f.name));
+  if (!vector)
+    throw new MissingColumnError(
+      relation,
+      name,
+      table.schema.fields.map((f) => f.name),
+    );
   return vector;
 }
 
@@ -76,7 +82,8 @@ export function lookupRows(table: Table, key: readonly string[], grouped: RowGro
   const single = grouped.raw ? parts[0] : undefined;
   if (single?.kind === 'string') {
     const { bytes, starts, ends, nulls } = single.view;
-    for (let row = 0; row < out.length; row++) out[row] = nulls?.[row] ? -1 : index.find(bytes, starts[row]!, ends[row]!);
+    for (let row = 0; row < out.length; row++)
+      out[row] = nulls?.[row] ? -1 : index.find(bytes, starts[row]!, ends[row]!);
   } else if (single) {
     throw new TypeError(`lookupRows: key column ${key[0]} is not a string column like the grouped one`);
   } else {
@@ -108,11 +115,55 @@ function appendKey(index: KeyIndex, parts: KeyPart[], row: number): KeyIndex {
 }
 
 /** Byte-wise comparison of two ranges (UTF-8 byte order equals code point order). */
-export function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
+export function compareBytes(
+  a: Uint8Array,
+  aStart: number,
+  aEnd: number,
+  b: Uint8Array,
+  bStart: number,
+  bEnd: number,
+): number {
   const n = Math.min(aEnd - aStart, bEnd - bStart);
   for (let i = 0; i < n; i++) {
     const d = a[aStart + i]! - b[bStart + i]!;
     if (d !== 0) return d;
   }
   return aEnd - aStart - (bEnd - bStart);
+}
+
+/**
+ * Rows bucketed by group with a stable counting sort (O(n)): group g's rows, in input order, are
+ * `order[offsets[g] .. offsets[g + 1])`.
+ */
+export function bucketByGroup(groups: Int32Array, count: number): { offsets: Int32Array; order: Int32Array } {
+  const offsets = new Int32Array(count + 1);
+  for (let row = 0; row < groups.length; row++) offsets[groups[row]! + 1]!++;
+  for (let g = 0; g < count; g++) offsets[g + 1]! += offsets[g]!;
+  const fill = offsets.slice(0, count);
+  const order = new Int32Array(groups.length);
+  for (let row = 0; row < groups.length; row++) order[fill[groups[row]!]!++] = row;
+  return { offsets, order };
+}
+
+/**
+ * `left` with columns of `right` appended, gathered by `rows` (`rows[i]` is the right row for
+ * left row i, or -1 for nulls): the output side of a left join. `columns` maps new names to
+ * right-hand column names.
+ */
+export function appendGathered(
+  left: Table,
+  right: Table,
+  rightName: string,
+  columns: ReadonlyArray<readonly [name: string, source: string]>,
+  rows: Int32Array,
+): Table {
+  const vectors: Record<string, Vector> = {};
+  const fields: Field[] = [...left.schema.fields];
+  for (const f of left.schema.fields) vectors[f.name] = left.getChild(f.name)!;
+  for (const [name, source] of columns) {
+    const vector = makeVector(takeVector(column(right, source, rightName), rows));
+    vectors[name] = vector;
+    fields.push(new Field(name, vector.type, true));
+  }
+  return withSchema(vectors, new Schema(fields));
 }

@@ -1,8 +1,6 @@
-import { type Table, makeVector } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { numberView, stringView } from '../columns/column-views.js';
-import { takeVector, withSchema } from '../columns/take.js';
-import { column, compareBytes, groupRows, lookupRows } from './key-columns.js';
-import { Field, Schema } from 'apache-arrow';
+import { appendGathered, column, compareBytes, groupRows, lookupRows } from './key-columns.js';
 
 /** Result of {@link pickTransaction}. */
 export interface PickTransactionResult {
@@ -24,7 +22,8 @@ const KEY = ['session_id', 'user_id'] as const;
 export function pickTransaction(sessions: Table, transactions: Table): PickTransactionResult {
   const grouped = groupRows(sessions, KEY);
   const { count } = grouped;
-  if (count !== sessions.numRows) throw new Error('pickTransaction: sessions must have unique (session_id, user_id)');
+  if (count !== sessions.numRows)
+    throw new Error('pickTransaction: sessions must have unique (session_id, user_id)');
   const owner = lookupRows(transactions, KEY, grouped);
   const ts = numberView(column(transactions, 'transaction_timestamp'));
   const ids = stringView(column(transactions, 'transaction_id'));
@@ -41,7 +40,14 @@ export function pickTransaction(sessions: Table, transactions: Table): PickTrans
       current < 0 ||
       ts[row]! < ts[current]! ||
       (ts[row] === ts[current] &&
-        compareBytes(ids.bytes, ids.starts[row]!, ids.ends[row]!, ids.bytes, ids.starts[current]!, ids.ends[current]!) < 0)
+        compareBytes(
+          ids.bytes,
+          ids.starts[row]!,
+          ids.ends[row]!,
+          ids.bytes,
+          ids.starts[current]!,
+          ids.ends[current]!,
+        ) < 0)
     ) {
       best[s] = row;
     }
@@ -49,19 +55,17 @@ export function pickTransaction(sessions: Table, transactions: Table): PickTrans
   let withTransaction = 0;
   for (let s = 0; s < count; s++) if (best[s]! >= 0) withTransaction++;
 
-  const columns: Record<string, ReturnType<typeof makeVector>> = {};
-  const fields: Field[] = [...sessions.schema.fields];
-  for (const f of sessions.schema.fields) columns[f.name] = sessions.getChild(f.name)!;
-  const picked: Array<[string, string]> = [
-    ['transaction_id', 'transaction_id'],
-    ['transaction_amount', 'amount'],
-    ['transaction_currency', 'currency'],
-    ['transaction_timestamp', 'transaction_timestamp'],
-  ];
-  for (const [name, source] of picked) {
-    const vector = makeVector(takeVector(column(transactions, source, 'transactions'), best));
-    columns[name] = vector;
-    fields.push(new Field(name, vector.type, true));
-  }
-  return { table: withSchema(columns, new Schema(fields)), orphans, withTransaction };
+  const table = appendGathered(
+    sessions,
+    transactions,
+    'transactions',
+    [
+      ['transaction_id', 'transaction_id'],
+      ['transaction_amount', 'amount'],
+      ['transaction_currency', 'currency'],
+      ['transaction_timestamp', 'transaction_timestamp'],
+    ],
+    best,
+  );
+  return { table, orphans, withTransaction };
 }

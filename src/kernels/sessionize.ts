@@ -1,9 +1,19 @@
-import { Field, Int32, List, Schema, type Table, TimestampMicrosecond, Utf8, makeData, makeVector } from 'apache-arrow';
+import {
+  Field,
+  Int32,
+  List,
+  makeData,
+  makeVector,
+  Schema,
+  type Table,
+  TimestampMicrosecond,
+  Utf8,
+} from 'apache-arrow';
+import { LIST_ELEMENT_NAME } from '../../schemas/derive-arrow.js';
 import { numberView, stringView } from '../columns/column-views.js';
 import { numbersToArrow } from '../columns/numeric-builder.js';
 import { takeStrings, takeVector, withSchema } from '../columns/take.js';
-import { LIST_ELEMENT_NAME } from '../../schemas/derive-arrow.js';
-import { column, compareBytes, groupRows } from './key-columns.js';
+import { bucketByGroup, column, compareBytes, groupRows } from './key-columns.js';
 
 /** Columns of the `sessions` relation {@link sessionize} produces. */
 export const sessionsSchema = new Schema([
@@ -31,17 +41,10 @@ export function sessionize(events: Table): Table {
   const ts = numberView(column(events, 'event_timestamp'));
   const ids = stringView(column(events, 'event_id'));
 
-  const offsets = new Int32Array(count + 1);
-  for (let row = 0; row < n; row++) offsets[groups[row]! + 1]!++;
-  for (let g = 0; g < count; g++) offsets[g + 1]! += offsets[g]!;
-  const fill = offsets.slice(0, count);
-  const sorted = new Int32Array(n);
-  const firstSeen = new Int32Array(count).fill(-1);
-  for (let row = 0; row < n; row++) {
-    const g = groups[row]!;
-    if (firstSeen[g] === -1) firstSeen[g] = row;
-    sorted[fill[g]!++] = row;
-  }
+  const { offsets, order: sorted } = bucketByGroup(groups, count);
+  // First-seen row of each group (the first row in its bucket, as buckets keep input order).
+  const firstSeen = new Int32Array(count);
+  for (let g = 0; g < count; g++) firstSeen[g] = sorted[offsets[g]!]!;
 
   const before = (a: number, b: number): boolean => {
     const ta = ts[a]!;

@@ -1,7 +1,6 @@
-import { Field, Schema, type Table, makeVector } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { numberView } from '../columns/column-views.js';
-import { takeVector, withSchema } from '../columns/take.js';
-import { column, groupRows, lookupRows } from './key-columns.js';
+import { appendGathered, bucketByGroup, column, groupRows, lookupRows } from './key-columns.js';
 
 /**
  * Adds the user attributes valid at each session (SPEC §5): of the user's versions, the one with
@@ -18,15 +17,12 @@ export function snapshotJoin(sessions: Table, users: Table): Table {
     return Number.isNaN(v) ? Number.NEGATIVE_INFINITY : v;
   };
   // Bucket each user's versions, sorted by updated_at ascending.
-  const offsets = new Int32Array(count + 1);
-  for (let row = 0; row < groups.length; row++) offsets[groups[row]! + 1]!++;
-  for (let g = 0; g < count; g++) offsets[g + 1]! += offsets[g]!;
-  const fill = offsets.slice(0, count);
-  const versions = new Int32Array(groups.length);
-  for (let row = 0; row < groups.length; row++) versions[fill[groups[row]!]!++] = row;
+  const { offsets, order: versions } = bucketByGroup(groups, count);
   for (let g = 0; g < count; g++) {
     const from = offsets[g]!;
-    const slice = Array.from(versions.subarray(from, offsets[g + 1]!)).sort((a, b) => versionTime(a) - versionTime(b) || a - b);
+    const slice = Array.from(versions.subarray(from, offsets[g + 1]!)).sort(
+      (a, b) => versionTime(a) - versionTime(b) || a - b,
+    );
     versions.set(slice, from);
   }
 
@@ -49,18 +45,15 @@ export function snapshotJoin(sessions: Table, users: Table): Table {
     chosen[s] = pick;
   }
 
-  const columns: Record<string, ReturnType<typeof makeVector>> = {};
-  const fields: Field[] = [...sessions.schema.fields];
-  for (const f of sessions.schema.fields) columns[f.name] = sessions.getChild(f.name)!;
-  const added: Array<[string, string]> = [
-    ['signup_time', 'signup_date'],
-    ['device_type', 'device_type'],
-    ['country', 'country'],
-  ];
-  for (const [name, source] of added) {
-    const vector = makeVector(takeVector(column(users, source, 'users'), chosen));
-    columns[name] = vector;
-    fields.push(new Field(name, vector.type, true));
-  }
-  return withSchema(columns, new Schema(fields));
+  return appendGathered(
+    sessions,
+    users,
+    'users',
+    [
+      ['signup_time', 'signup_date'],
+      ['device_type', 'device_type'],
+      ['country', 'country'],
+    ],
+    chosen,
+  );
 }

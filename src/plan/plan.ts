@@ -52,7 +52,13 @@ export function createPlan(options: PlanOptionsInput = {}): Plan {
     { kind: 'parse', source: 'events', output: r.bronzeEvents },
     { kind: 'parse', source: 'transactions', output: r.bronzeTransactions },
     { kind: 'parse', source: 'users', output: r.bronzeUsers },
-    { kind: 'dedup', input: r.bronzeEvents, output: r.silverEvents, key: ['event_id'], orderBy: 'event_timestamp' },
+    {
+      kind: 'dedup',
+      input: r.bronzeEvents,
+      output: r.silverEvents,
+      key: ['event_id'],
+      orderBy: 'event_timestamp',
+    },
     {
       kind: 'dedup',
       input: r.bronzeTransactions,
@@ -60,7 +66,13 @@ export function createPlan(options: PlanOptionsInput = {}): Plan {
       key: ['transaction_id'],
       orderBy: 'transaction_timestamp',
     },
-    { kind: 'dedup', input: r.bronzeUsers, output: r.silverUsers, key: ['user_id', 'updated_at'], orderBy: null },
+    {
+      kind: 'dedup',
+      input: r.bronzeUsers,
+      output: r.silverUsers,
+      key: ['user_id', 'updated_at'],
+      orderBy: null,
+    },
     { kind: 'sessionize', input: r.silverEvents, output: r.sessions },
     {
       kind: 'pick-transaction',
@@ -68,16 +80,30 @@ export function createPlan(options: PlanOptionsInput = {}): Plan {
       transactions: r.silverTransactions,
       output: r.sessionsWithTransaction,
     },
-    { kind: 'snapshot-join', input: r.sessionsWithTransaction, users: r.silverUsers, output: r.sessionsWithUser },
+    {
+      kind: 'snapshot-join',
+      input: r.sessionsWithTransaction,
+      users: r.silverUsers,
+      output: r.sessionsWithUser,
+    },
     { kind: 'assemble-gold', input: r.sessionsWithUser, output: r.gold },
     {
       kind: 'check-rules',
-      datasets: { events: r.silverEvents, transactions: r.silverTransactions, users: r.silverUsers, gold: r.gold },
+      datasets: {
+        events: r.silverEvents,
+        transactions: r.silverTransactions,
+        users: r.silverUsers,
+        gold: r.gold,
+      },
       rules: '',
     },
   ];
   const parsed = PlanOptions.parse(options);
-  return Plan.parse({ version: 1, options: parsed, steps: steps.map((s) => (s.kind === 'check-rules' ? { ...s, rules: parsed.rules } : s)) });
+  return Plan.parse({
+    version: 1,
+    options: parsed,
+    steps: steps.map((s) => (s.kind === 'check-rules' ? { ...s, rules: parsed.rules } : s)),
+  });
 }
 
 /** Validates a plan received as JSON (from a worker message, a Lambda event, a file). */

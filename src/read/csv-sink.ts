@@ -6,8 +6,8 @@
  */
 
 import { CsvRecord } from './csv-record.js';
-import { type RecordSink, type Rejection, reject } from './record-driver.js';
 import { InputFormatError } from './read-result.js';
+import { type RecordSink, type Rejection, reject } from './record-driver.js';
 import { invalidUtf8At } from './utf8.js';
 
 /**
@@ -51,7 +51,10 @@ export abstract class CsvSink implements RecordSink {
       if (bad >= 0) return reject('invalid_utf8', `not valid UTF-8: invalid byte at offset ${bad - start}`);
     }
     if (csv.count !== this.headerCount) {
-      return reject('wrong_field_count', `expected ${this.headerCount} fields (as in the header), got ${csv.count}`);
+      return reject(
+        'wrong_field_count',
+        `expected ${this.headerCount} fields (as in the header), got ${csv.count}`,
+      );
     }
     return this.row(csv, this.columns);
   }
@@ -67,7 +70,10 @@ export abstract class CsvSink implements RecordSink {
     this.wanted.forEach((name, w) => {
       const first = names.indexOf(name);
       if (first >= 0 && names.indexOf(name, first + 1) >= 0) {
-        throw new InputFormatError(this.path, `the header names column "${name}" twice: ${JSON.stringify(names)}`);
+        throw new InputFormatError(
+          this.path,
+          `the header names column "${name}" twice: ${JSON.stringify(names)}`,
+        );
       }
       this.columns[w] = first;
       if (first < 0 && w < this.required.length) missing.push(name);

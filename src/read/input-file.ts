@@ -42,7 +42,11 @@ const encoder = new TextEncoder();
  * const result = await readEvents([file], { timeZone: TimeZone.UTC });
  * ```
  */
-export function bytesInput(path: string, data: Uint8Array | string, options: BytesInputOptions = {}): InputFile {
+export function bytesInput(
+  path: string,
+  data: Uint8Array | string,
+  options: BytesInputOptions = {},
+): InputFile {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
   const given = options.chunkSize ?? Math.max(1, bytes.length);
   const sizes = typeof given === 'number' ? [given] : given;

@@ -22,7 +22,16 @@ export const JsonKind = {
 export type JsonKind = (typeof JsonKind)[keyof typeof JsonKind];
 
 /** Names of the {@link JsonKind}s, for messages. */
-export const JSON_KIND_NAMES = ['absent', 'string', 'number', 'object', 'array', 'true', 'false', 'null'] as const;
+export const JSON_KIND_NAMES = [
+  'absent',
+  'string',
+  'number',
+  'object',
+  'array',
+  'true',
+  'false',
+  'null',
+] as const;
 
 /** Why a scan failed. */
 export const JsonError = { none: 0, syntax: 1, utf8: 2 } as const;
@@ -66,6 +75,10 @@ KIND_BY_FIRST_BYTE[0x6e] = JsonKind.null;
 /** Bytes allowed after a backslash (besides `u`). */
 const SIMPLE_ESCAPE = new Uint8Array(256);
 for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
+
+/** 1 for bytes that stand for themselves inside a string: printable ASCII except `"` and `\\`. */
+const PLAIN_IN_STRING = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) PLAIN_IN_STRING[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
 
 /** 1 for ASCII hex digits. */
 const HEX = new Uint8Array(256);
@@ -118,6 +131,13 @@ export class JsonScanner {
   errorOffset = 0;
 
   private readonly keyBytes: Uint8Array[];
+  /** Slots of the keys of each byte length. */
+  private readonly slotsByLength: number[][];
+  /**
+   * The one candidate slot per (length, first byte), `-1` for none, `-2` for several: most keys
+   * are then verified against a single candidate.
+   */
+  private readonly candidateSlot: Int16Array;
   private stack = new Uint8Array(64);
   private stringEscaped = false;
   private keySlot = -1;
@@ -127,6 +147,17 @@ export class JsonScanner {
   constructor(keys: readonly string[]) {
     this.keys = keys;
     this.keyBytes = keys.map((k) => encoder.encode(k));
+    this.slotsByLength = [];
+    this.keyBytes.forEach((key, slot) => {
+      for (let n = this.slotsByLength.length; n <= key.length; n++) this.slotsByLength.push([]);
+      this.slotsByLength[key.length]!.push(slot);
+    });
+    this.candidateSlot = new Int16Array(this.slotsByLength.length * 256).fill(-1);
+    this.keyBytes.forEach((key, slot) => {
+      if (key.length === 0) return;
+      const at = key.length * 256 + key[0]!;
+      this.candidateSlot[at] = this.candidateSlot[at] === -1 ? slot : -2;
+    });
     this.kinds = new Uint8Array(keys.length);
     this.starts = new Int32Array(keys.length);
     this.ends = new Int32Array(keys.length);
@@ -138,7 +169,8 @@ export class JsonScanner {
    * @returns whether the text is valid JSON (see {@link JsonScanner.error} when not).
    */
   scan(bytes: Uint8Array, start: number, end: number): boolean {
-    this.kinds.fill(0);
+    const kinds = this.kinds;
+    for (let k = 0; k < kinds.length; k++) kinds[k] = JsonKind.absent;
     this.topKind = JsonKind.absent;
     this.error = JsonError.none;
     this.scanStart = start;
@@ -243,7 +275,8 @@ export class JsonScanner {
     if (this.error === JsonError.utf8) return `invalid UTF-8 at byte ${this.errorOffset}`;
     if (at >= end) return 'unexpected end of line';
     const c = bytes[at]!;
-    const shown = c >= 0x20 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+    const shown =
+      c >= 0x20 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
     return `unexpected ${shown} at byte ${this.errorOffset}`;
   }
 
@@ -288,19 +321,24 @@ export class JsonScanner {
       return this.keys.indexOf(key);
     }
     const length = end - start;
-    const keyBytes = this.keyBytes;
-    // Last match wins within the line, so search all slots (there are a handful).
-    for (let k = 0; k < keyBytes.length; k++) {
-      const key = keyBytes[k]!;
-      if (key.length !== length) continue;
-      let same = true;
-      for (let j = 0; j < length; j++) {
-        if (bytes[start + j] !== key[j]) {
-          same = false;
-          break;
-        }
+    if (length >= this.slotsByLength.length) return -1;
+    if (length > 0) {
+      const slot = this.candidateSlot[length * 256 + bytes[start]!]!;
+      if (slot === -1) return -1;
+      if (slot >= 0) {
+        const key = this.keyBytes[slot]!;
+        let j = 1;
+        while (j < length && bytes[start + j] === key[j]) j++;
+        return j === length ? slot : -1;
       }
-      if (same) return k;
+    }
+    const candidates = this.slotsByLength[length]!;
+    for (let c = 0; c < candidates.length; c++) {
+      const slot = candidates[c]!;
+      const key = this.keyBytes[slot]!;
+      let j = 0;
+      while (j < length && bytes[start + j] === key[j]) j++;
+      if (j === length) return slot;
     }
     return -1;
   }
@@ -310,6 +348,7 @@ export class JsonScanner {
     let escaped = false;
     i++;
     for (;;) {
+      while (i < end && PLAIN_IN_STRING[bytes[i]!] === 1) i++;
       if (i >= end) return this.failAt(i, JsonError.syntax);
       const c = bytes[i]!;
       if (c === QUOTE) {

@@ -140,6 +140,10 @@ export class LineSplitter {
   /** Line number of the next physical line. */
   private nextLine = 1;
   private quoteState = FIELD_START;
+  /** The buffer {@link quoteAt} refers to. */
+  private quoteBytes: Uint8Array | null = null;
+  /** Index of the next quote in {@link quoteBytes} at or after the last search start, -1 for none. */
+  private quoteAt = -1;
 
   // The record that started in an earlier chunk and has not ended yet.
   private pending = false;
@@ -162,7 +166,11 @@ export class LineSplitter {
   }
 
   /** Splits the next chunk. Each yielded batch is valid until the generator resumes. */
-  *push(chunk: Uint8Array): Generator<LineBatch, void, undefined> {
+  *push(input: Uint8Array): Generator<LineBatch, void, undefined> {
+    // A Node Buffer's subarray() is several times slower than a plain Uint8Array's, and the column
+    // builders slice every value: view Buffers as plain Uint8Arrays (no copy).
+    const chunk =
+      input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
     this.bytesRead += chunk.length;
     let pos = 0;
     if (!this.bomDone) {
@@ -206,7 +214,8 @@ export class LineSplitter {
       const length = end - pos;
       // Most lines start with a non-blank byte: test that before the full blank scan.
       const first = chunk[pos];
-      const blank = length === 0 || ((first === SPACE || first === TAB || first === CR) && isBlank(chunk, pos, end));
+      const blank =
+        length === 0 || ((first === SPACE || first === TAB || first === CR) && isBlank(chunk, pos, end));
       if (!blank) batch.add(pos, length > this.maxLineBytes ? pos + this.rawLimit : end, line, length);
       this.nextLine++;
       pos = lf + 1;
@@ -242,6 +251,27 @@ export class LineSplitter {
    */
   private findEnd(bytes: Uint8Array, from: number): number {
     if (!this.csvQuotes) return bytes.indexOf(LF, from);
+    if (this.quoteState === FIELD_START || this.quoteState === UNQUOTED) {
+      // Fast path, most records: no quote before the next LF, so the LF ends the record.
+      if (this.quoteBytes !== bytes || (this.quoteAt >= 0 && this.quoteAt < from)) {
+        this.quoteBytes = bytes;
+        this.quoteAt = bytes.indexOf(QUOTE, from); // cached: the first quote at or after `from`
+      }
+      const lf = bytes.indexOf(LF, from);
+      if (this.quoteAt < 0 || (lf >= 0 && lf < this.quoteAt)) {
+        if (lf >= 0) {
+          this.quoteState = FIELD_START;
+          return lf;
+        }
+        if (from < bytes.length) this.quoteState = bytes[bytes.length - 1] === COMMA ? FIELD_START : UNQUOTED;
+        return -1;
+      }
+    }
+    return this.findEndQuoted(bytes, from);
+  }
+
+  /** {@link findEnd} byte by byte, for records with quotes. */
+  private findEndQuoted(bytes: Uint8Array, from: number): number {
     let state = this.quoteState;
     for (let i = from; i < bytes.length; i++) {
       const c = bytes[i]!;

@@ -7,11 +7,25 @@ import { Utf8Builder } from '../columns/utf8-builder.js';
 import { parseTimestamp, parseTimestampString, type TimeZone } from '../time/index.js';
 import type { InputFile } from './input-file.js';
 import { JSON_KIND_NAMES, JsonError, JsonKind, JsonScanner } from './json-scanner.js';
-import { checkReadOptions, driveRecords, type RecordSink, type Rejection, reject, shown } from './record-driver.js';
 import type { ReadOptions, SourceReadResult } from './read-result.js';
+import {
+  checkReadOptions,
+  driveRecords,
+  type RecordSink,
+  type Rejection,
+  reject,
+  shown,
+} from './record-driver.js';
 
 /** Keys the events reader looks up, in slot order; the first four are the required id strings. */
-const EVENT_KEYS = ['event_id', 'session_id', 'user_id', 'event_type', 'event_timestamp', 'event_details'] as const;
+const EVENT_KEYS = [
+  'event_id',
+  'session_id',
+  'user_id',
+  'event_type',
+  'event_timestamp',
+  'event_details',
+] as const;
 const SLOT_TIMESTAMP = 4;
 const SLOT_DETAILS = 5;
 
@@ -43,7 +57,10 @@ class EventSink implements RecordSink {
         : reject('malformed_json', `not valid JSON: ${what}`);
     }
     if (scanner.topKind !== JsonKind.object) {
-      return reject('not_an_object', `expected a JSON object, got ${articled(JSON_KIND_NAMES[scanner.topKind])}`);
+      return reject(
+        'not_an_object',
+        `expected a JSON object, got ${articled(JSON_KIND_NAMES[scanner.topKind])}`,
+      );
     }
     const { kinds, starts, ends } = scanner;
     // Validate everything before appending anything, so a rejected line leaves no partial row.
@@ -83,7 +100,8 @@ class EventSink implements RecordSink {
     if (scanner.escaped[3]) this.eventType.appendString(scanner.stringValue(bytes, 3));
     else this.eventType.appendBytes(bytes, starts[3]! + 1, ends[3]! - 1);
     this.eventTimestamp.append(timestamp);
-    if (detailsKind === JsonKind.object) this.eventDetails.appendBytes(bytes, starts[SLOT_DETAILS]!, ends[SLOT_DETAILS]!);
+    if (detailsKind === JsonKind.object)
+      this.eventDetails.appendBytes(bytes, starts[SLOT_DETAILS]!, ends[SLOT_DETAILS]!);
     else this.eventDetails.appendNull();
     this.valid++;
     return undefined;
@@ -129,7 +147,10 @@ function articled(kind: string): string {
  * result.read === result.valid + result.quarantined.length; // true
  * ```
  */
-export async function readEvents(files: readonly InputFile[], options: ReadOptions): Promise<SourceReadResult> {
+export async function readEvents(
+  files: readonly InputFile[],
+  options: ReadOptions,
+): Promise<SourceReadResult> {
   checkReadOptions(options);
   const sink = new EventSink(options.timeZone);
   const { read, bytes, quarantined } = await driveRecords('events', files, options, false, sink);

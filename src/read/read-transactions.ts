@@ -9,10 +9,17 @@ import type { CsvRecord } from './csv-record.js';
 import { CsvSink } from './csv-sink.js';
 import { parseHundredths } from './decimal.js';
 import type { InputFile } from './input-file.js';
-import { checkReadOptions, driveRecords, type Rejection, reject, shown } from './record-driver.js';
 import type { ReadOptions, SourceReadResult } from './read-result.js';
+import { checkReadOptions, driveRecords, type Rejection, reject, shown } from './record-driver.js';
 
-const COLUMNS = ['transaction_id', 'session_id', 'user_id', 'amount', 'currency', 'transaction_timestamp'] as const;
+const COLUMNS = [
+  'transaction_id',
+  'session_id',
+  'user_id',
+  'amount',
+  'currency',
+  'transaction_timestamp',
+] as const;
 const AMOUNT = 3;
 const CURRENCY = 4;
 const TIMESTAMP = 5;
@@ -34,7 +41,8 @@ class TransactionSink extends CsvSink {
 
   protected row(csv: CsvRecord, columns: Int32Array): Rejection | undefined {
     for (let c = 0; c < AMOUNT; c++) {
-      if (csv.isEmpty(columns[c]!)) return reject(`missing_field:${COLUMNS[c]}`, `${COLUMNS[c]} is empty`, COLUMNS[c]);
+      if (csv.isEmpty(columns[c]!))
+        return reject(`missing_field:${COLUMNS[c]}`, `${COLUMNS[c]} is empty`, COLUMNS[c]);
     }
     const a = columns[AMOUNT]!;
     const hundredths = parseHundredths(csv.buffer(a), csv.starts[a]!, csv.ends[a]!);
@@ -53,7 +61,11 @@ class TransactionSink extends CsvSink {
     }
     const t = columns[TIMESTAMP]!;
     if (csv.isEmpty(t)) {
-      return reject('missing_field:transaction_timestamp', 'transaction_timestamp is empty', 'transaction_timestamp');
+      return reject(
+        'missing_field:transaction_timestamp',
+        'transaction_timestamp is empty',
+        'transaction_timestamp',
+      );
     }
     const timestamp = parseTimestamp(csv.buffer(t), csv.starts[t]!, csv.ends[t]!, this.zone);
     if (Number.isNaN(timestamp)) {
@@ -106,7 +118,10 @@ function isCurrency(bytes: Uint8Array, start: number, end: number): boolean {
  * // table.getChild('amount') holds 125050 hundredths
  * ```
  */
-export async function readTransactions(files: readonly InputFile[], options: ReadOptions): Promise<SourceReadResult> {
+export async function readTransactions(
+  files: readonly InputFile[],
+  options: ReadOptions,
+): Promise<SourceReadResult> {
   checkReadOptions(options);
   const sink = new TransactionSink(options.timeZone);
   const { read, bytes, quarantined } = await driveRecords('transactions', files, options, true, sink);

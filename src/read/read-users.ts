@@ -8,8 +8,8 @@ import { parseDateOrTimestamp, type TimeZone } from '../time/index.js';
 import type { CsvRecord } from './csv-record.js';
 import { CsvSink } from './csv-sink.js';
 import type { InputFile } from './input-file.js';
-import { checkReadOptions, driveRecords, type Rejection, reject, shown } from './record-driver.js';
 import type { ReadOptions, SourceReadResult } from './read-result.js';
+import { checkReadOptions, driveRecords, type Rejection, reject, shown } from './record-driver.js';
 
 const REQUIRED = ['user_id', 'signup_date', 'device_type', 'country'] as const;
 const OPTIONAL = ['updated_at'] as const;
@@ -92,7 +92,10 @@ function appendOptional(builder: DictionaryBuilder, csv: CsvRecord, k: number): 
  * const { table } = await readUsers([bytesInput('users.csv', csv)], { timeZone: TimeZone.of('America/Lima') });
  * ```
  */
-export async function readUsers(files: readonly InputFile[], options: ReadOptions): Promise<SourceReadResult> {
+export async function readUsers(
+  files: readonly InputFile[],
+  options: ReadOptions,
+): Promise<SourceReadResult> {
   checkReadOptions(options);
   const sink = new UserSink(options.timeZone);
   const { read, bytes, quarantined } = await driveRecords('users', files, options, true, sink);

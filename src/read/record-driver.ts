@@ -84,7 +84,8 @@ export async function driveRecords(
         const line = lines[k]!;
         const truncated = lengths[k] !== end - start;
         if (sink.awaitingHeader) {
-          if (truncated) throw new InputFormatError(path, `the header (line ${line}) is longer than maxLineBytes`);
+          if (truncated)
+            throw new InputFormatError(path, `the header (line ${line}) is longer than maxLineBytes`);
           sink.record(bytes, start, end, line);
           continue;
         }

@@ -29,7 +29,8 @@ export function utf8SequenceEnd(bytes: Uint8Array, at: number, end: number): num
   if (lead < 0xf5) {
     if (at + 3 >= end) return -1;
     const b1 = bytes[at + 1]!;
-    if ((b1 & 0xc0) !== 0x80 || (bytes[at + 2]! & 0xc0) !== 0x80 || (bytes[at + 3]! & 0xc0) !== 0x80) return -1;
+    if ((b1 & 0xc0) !== 0x80 || (bytes[at + 2]! & 0xc0) !== 0x80 || (bytes[at + 3]! & 0xc0) !== 0x80)
+      return -1;
     if (lead === 0xf0 && b1 < 0x90) return -1; // overlong
     if (lead === 0xf4 && b1 >= 0x90) return -1; // above U+10FFFF
     return at + 4;

@@ -6,7 +6,9 @@ export class DataQualityError extends Error {
     const failed = report.rules.filter((r) => r.outcome !== 'Passed');
     super(
       `data-quality rules failed, nothing was written:\n${failed
-        .map((r) => `  ${r.rule} on ${r.dataset}: ${r.outcome}${r.failureReason ? ` — ${r.failureReason}` : ''}`)
+        .map(
+          (r) => `  ${r.rule} on ${r.dataset}: ${r.outcome}${r.failureReason ? ` — ${r.failureReason}` : ''}`,
+        )
         .join('\n')}`,
     );
     this.name = 'DataQualityError';

@@ -1,13 +1,13 @@
+import { createArrowEngine } from '../../engines/arrow/arrow-engine.js';
 import { SOURCES, type SourceName } from '../../schemas/bronze.js';
 import type { QuarantineRecord } from '../../schemas/quarantine.js';
 import type { RunReport } from '../../schemas/run-report.js';
-import { createArrowEngine } from '../../engines/arrow/arrow-engine.js';
 import type { Engine, PipelineResult, RunContext, StepTiming } from '../engine/index.js';
 import type { WarehouseWriter } from '../io/warehouse.js';
-import { type Plan, type PlanOptionsInput, createPlan } from '../plan/index.js';
+import { createPlan, type Plan, type PlanOptionsInput } from '../plan/index.js';
 import { formatTimestamp } from '../time/index.js';
 import { DataQualityError } from './errors.js';
-import { type Logger, type Notifier, logNotifier, silentLogger } from './notifier.js';
+import { type Logger, logNotifier, type Notifier, silentLogger } from './notifier.js';
 
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
@@ -40,8 +40,13 @@ export interface RunPipelineResult {
 
 /** A sortable, unique run id like `20251205T143012Z-7f3a9c`. */
 export function newRunId(nowMs: number = Date.now()): string {
-  const stamp = new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const random = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const stamp = new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const random = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(3)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
   return `${stamp}-${random}`;
 }
 
@@ -115,7 +120,10 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunPipel
     });
   }
   if (!result.dq.passed) {
-    logger.error({ runId, rules: report.rules.filter((r) => r.outcome !== 'Passed') }, 'data-quality rules failed');
+    logger.error(
+      { runId, rules: report.rules.filter((r) => r.outcome !== 'Passed') },
+      'data-quality rules failed',
+    );
     throw new DataQualityError(report);
   }
 
@@ -135,7 +143,15 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunPipel
 function quarantineRecords(result: PipelineResult, runId: string): Record<SourceName, QuarantineRecord[]> {
   const out: Record<SourceName, QuarantineRecord[]> = { users: [], events: [], transactions: [] };
   for (const q of result.quarantined) {
-    out[q.source].push({ source: q.source, file: q.file, line: q.line, reason: q.reason, message: q.message, raw: q.raw, run_id: runId });
+    out[q.source].push({
+      source: q.source,
+      file: q.file,
+      line: q.line,
+      reason: q.reason,
+      message: q.message,
+      raw: q.raw,
+      run_id: runId,
+    });
   }
   return out;
 }

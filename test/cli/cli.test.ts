@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -27,10 +27,32 @@ describe('goldsmith generate + run (issue 2: done-when)', () => {
   let report: RunReport;
 
   beforeAll(() => {
-    const gen = goldsmith(['generate', '--out', data, '--events', '20000', '--corrupt-rate', '0.01', '--event-duplicate-rate', '0.02', '--seed', '1', '--json']);
+    const gen = goldsmith([
+      'generate',
+      '--out',
+      data,
+      '--events',
+      '20000',
+      '--corrupt-rate',
+      '0.01',
+      '--event-duplicate-rate',
+      '0.02',
+      '--seed',
+      '1',
+      '--json',
+    ]);
     expect(gen.status, gen.stderr).toBe(0);
     summary = JSON.parse(gen.stdout);
-    const run = goldsmith(['run', '--input', data, '--warehouse', warehouse, '--json', '--corrupt-threshold', '0.5']);
+    const run = goldsmith([
+      'run',
+      '--input',
+      data,
+      '--warehouse',
+      warehouse,
+      '--json',
+      '--corrupt-threshold',
+      '0.5',
+    ]);
     expect(run.status, run.stderr).toBe(0);
     report = RunReport.parse(JSON.parse(run.stdout));
   });
@@ -57,7 +79,10 @@ describe('goldsmith generate + run (issue 2: done-when)', () => {
         expect(summary.corrupt.bySource[source]).toEqual({});
         continue;
       }
-      const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => QuarantineRecord.parse(JSON.parse(l)));
+      const records = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => QuarantineRecord.parse(JSON.parse(l)));
       expect(records).toHaveLength(report.sources[source].quarantined);
       const reasons: Record<string, number> = {};
       for (const r of records) reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
@@ -75,7 +100,11 @@ describe('goldsmith generate + run (issue 2: done-when)', () => {
     const connection = await db.connect();
     try {
       const glob = join(warehouse, 'gold/user_session_analysis/*/*.parquet');
-      const described = (await connection.runAndReadAll(`DESCRIBE SELECT * EXCLUDE (session_date) FROM read_parquet('${glob}', hive_partitioning = false)`)).getRows();
+      const described = (
+        await connection.runAndReadAll(
+          `DESCRIBE SELECT * EXCLUDE (session_date) FROM read_parquet('${glob}', hive_partitioning = false)`,
+        )
+      ).getRows();
       const types = Object.fromEntries(described.map((r) => [String(r[0]), String(r[1])]));
       expect(types).toMatchObject({
         user_id: 'VARCHAR',
@@ -87,14 +116,24 @@ describe('goldsmith generate + run (issue 2: done-when)', () => {
         has_transaction: 'BOOLEAN',
         processing_timestamp: 'TIMESTAMP WITH TIME ZONE',
       });
-      const count = (await connection.runAndReadAll(`SELECT count(*), count(DISTINCT (session_id, user_id)) FROM read_parquet('${glob}', hive_partitioning = false)`)).getRows()[0]!;
+      const count = (
+        await connection.runAndReadAll(
+          `SELECT count(*), count(DISTINCT (session_id, user_id)) FROM read_parquet('${glob}', hive_partitioning = false)`,
+        )
+      ).getRows()[0]!;
       expect(Number(count[0])).toBe(report.gold.sessions);
       expect(Number(count[1])).toBe(report.gold.sessions);
-      const dateType = (await connection.runAndReadAll(`SELECT typeof(session_date) FROM read_parquet('${glob}', hive_partitioning = false) LIMIT 1`)).getRows()[0]![0];
+      const dateType = (
+        await connection.runAndReadAll(
+          `SELECT typeof(session_date) FROM read_parquet('${glob}', hive_partitioning = false) LIMIT 1`,
+        )
+      ).getRows()[0]![0];
       expect(dateType).toBe('DATE');
-      const mismatched = (await connection.runAndReadAll(
-        `SELECT count(*) FROM read_parquet('${glob}', filename = true, hive_partitioning = false) WHERE filename NOT LIKE '%session_date=' || strftime(session_date, '%Y-%m-%d') || '/%'`,
-      )).getRows()[0]![0];
+      const mismatched = (
+        await connection.runAndReadAll(
+          `SELECT count(*) FROM read_parquet('${glob}', filename = true, hive_partitioning = false) WHERE filename NOT LIKE '%session_date=' || strftime(session_date, '%Y-%m-%d') || '/%'`,
+        )
+      ).getRows()[0]![0];
       expect(Number(mismatched)).toBe(0);
     } finally {
       connection.closeSync();

@@ -2,10 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { silverEventsTable, silverTransactionsTable, silverUsersTable } from '../../schemas/index.js';
 import { tableFromRows } from '../../src/columns/rows-table.js';
 import { tableToRows } from '../../src/columns/table-rows.js';
-import { assembleGold, dedupLatest, pickTransaction, sessionize, snapshotJoin } from '../../src/kernels/index.js';
+import {
+  assembleGold,
+  dedupLatest,
+  pickTransaction,
+  sessionize,
+  snapshotJoin,
+} from '../../src/kernels/index.js';
 import { TimeZone } from '../../src/time/index.js';
 
-const ev = (event_id: string, session_id: string, user_id: string, event_type: string, ts: string, details: string | null = null) => ({
+const ev = (
+  event_id: string,
+  session_id: string,
+  user_id: string,
+  event_type: string,
+  ts: string,
+  details: string | null = null,
+) => ({
   event_id,
   session_id,
   user_id,
@@ -13,7 +26,14 @@ const ev = (event_id: string, session_id: string, user_id: string, event_type: s
   event_timestamp: ts,
   event_details: details,
 });
-const txn = (transaction_id: string, session_id: string, user_id: string, amount: string, ts: string, currency = 'USD') => ({
+const txn = (
+  transaction_id: string,
+  session_id: string,
+  user_id: string,
+  amount: string,
+  ts: string,
+  currency = 'USD',
+) => ({
   transaction_id,
   session_id,
   user_id,
@@ -21,7 +41,13 @@ const txn = (transaction_id: string, session_id: string, user_id: string, amount
   currency,
   transaction_timestamp: ts,
 });
-const user = (user_id: string, signup: string, device: string | null, country: string | null, updated_at: string | null = null) => ({
+const user = (
+  user_id: string,
+  signup: string,
+  device: string | null,
+  country: string | null,
+  updated_at: string | null = null,
+) => ({
   user_id,
   signup_date: signup,
   device_type: device,
@@ -147,7 +173,9 @@ describe('pickTransaction (SPEC §5)', () => {
     expect(orphans).toBe(2);
     expect(withTransaction).toBe(1);
     const rows = tableToRows(table);
-    expect(rows.map((r) => [r.session_id, r.transaction_id, r.transaction_amount, r.transaction_currency])).toEqual([
+    expect(
+      rows.map((r) => [r.session_id, r.transaction_id, r.transaction_amount, r.transaction_currency]),
+    ).toEqual([
       ['S1', 'T1', '10.00', 'USD'],
       ['S2', null, null, null],
     ]);
@@ -169,7 +197,9 @@ describe('snapshotJoin (SPEC §5: user snapshot valid at the session)', () => {
   ]);
 
   it('greatest updated_at ≤ start, else the earliest version, null for unknown users', () => {
-    const rows = tableToRows(snapshotJoin(pickTransaction(sessions, tableFromRows(silverTransactionsTable, [])).table, users));
+    const rows = tableToRows(
+      snapshotJoin(pickTransaction(sessions, tableFromRows(silverTransactionsTable, [])).table, users),
+    );
     expect(rows.map((r) => [r.session_id, r.device_type, r.country])).toEqual([
       ['S1', 'iOS', 'CL'],
       ['S2', 'iOS', 'CL'],
@@ -185,11 +215,18 @@ describe('assembleGold (SPEC §5)', () => {
       ev('E1', 'S1', 'U1', 'page_view', '2025-01-01T04:59:59.900000Z'),
       ev('E2', 'S1', 'U1', 'purchase', '2025-01-01T05:00:00.100000Z'),
     ]);
-    const txns = tableFromRows(silverTransactionsTable, [txn('T1', 'S1', 'U1', '1250.50', '2025-01-01T04:59:58.000000Z', 'PEN')]);
+    const txns = tableFromRows(silverTransactionsTable, [
+      txn('T1', 'S1', 'U1', '1250.50', '2025-01-01T04:59:58.000000Z', 'PEN'),
+    ]);
     const users = tableFromRows(silverUsersTable, [user('U1', '2024-03-15T04:00:00.000000Z', 'iOS', 'PE')]);
     const joined = snapshotJoin(pickTransaction(sessionize(events), txns).table, users);
     return tableToRows(
-      assembleGold(joined, { timeZone: TimeZone.of(tz), processingTimestamp: 1_700_000_000_000_000, dataVersion: 3, sourceSystem: 'test' }),
+      assembleGold(joined, {
+        timeZone: TimeZone.of(tz),
+        processingTimestamp: 1_700_000_000_000_000,
+        dataVersion: 3,
+        sourceSystem: 'test',
+      }),
     );
   };
 

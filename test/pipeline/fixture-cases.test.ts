@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GoldRow } from '../../schemas/index.js';
@@ -34,7 +34,9 @@ describe('fixture cases (hand-computed gold, SPEC §2–§5)', () => {
       expect(quarantine).toEqual(spec.quarantine);
       for (const q of result.quarantined) {
         // SPEC §2: the raw text is kept unchanged (the line without its terminator and BOM).
-        const lines = readFileSync(join(CASES, name, 'input', q.file), 'utf8').replace(/^\uFEFF/, '').split('\n');
+        const lines = readFileSync(join(CASES, name, 'input', q.file), 'utf8')
+          .replace(/^\uFEFF/, '')
+          .split('\n');
         expect(q.raw).toBe(lines[q.line - 1]!.replace(/\r$/, ''));
         expect(q.message).toContain(`${q.line}`);
       }

@@ -16,7 +16,10 @@ function parses(text: string): boolean {
 }
 
 /** Scans `text` with a scanner (inside a larger buffer, to test offsets) and returns it. */
-function scanText(text: string, scanner = new JsonScanner(KEYS)): { ok: boolean; scanner: JsonScanner; bytes: Uint8Array } {
+function scanText(
+  text: string,
+  scanner = new JsonScanner(KEYS),
+): { ok: boolean; scanner: JsonScanner; bytes: Uint8Array } {
   const inner = encoder.encode(text);
   const bytes = new Uint8Array(inner.length + 4);
   bytes.set(encoder.encode('x\n'), 0);
@@ -109,11 +112,14 @@ describe('JsonScanner (SPEC §2: an event line that is not valid JSON is malform
   });
 
   it('locates top-level keys only, with the last duplicate winning like JSON.parse', () => {
-    const text = '{"event_id":"A","x":{"event_id":"nested"},"event_id":"B","event_details":{"k":[1,{"event_id":2}]}}';
+    const text =
+      '{"event_id":"A","x":{"event_id":"nested"},"event_id":"B","event_details":{"k":[1,{"event_id":2}]}}';
     agreesWithJsonParse(text);
     const { scanner, bytes } = scanText(text);
     expect(scanner.stringValue(bytes, 0)).toBe('B');
-    expect(decoder.decode(bytes.subarray(scanner.starts[5]!, scanner.ends[5]!))).toBe('{"k":[1,{"event_id":2}]}');
+    expect(decoder.decode(bytes.subarray(scanner.starts[5]!, scanner.ends[5]!))).toBe(
+      '{"k":[1,{"event_id":2}]}',
+    );
   });
 
   it('matches keys written with escapes and decodes escaped values', () => {
@@ -124,6 +130,14 @@ describe('JsonScanner (SPEC §2: an event line that is not valid JSON is malform
     expect(scanner.escaped[0]).toBe(1);
     expect(scanner.stringValue(bytes, 0)).toBe('E1\t');
     expect(scanner.stringValue(bytes, 2)).toBe('café');
+  });
+
+  it('tells apart keys of the same length and first byte, and the empty key', () => {
+    const scanner = new JsonScanner(['ab', 'ac', '']);
+    const { ok, bytes } = scanText('{"ac":1,"ab":"x","":null,"ad":2,"a":3}', scanner);
+    expect(ok).toBe(true);
+    expect([...scanner.kinds]).toEqual([JsonKind.string, JsonKind.number, JsonKind.null]);
+    expect(scanner.stringValue(bytes, 0)).toBe('x');
   });
 
   it('handles deep nesting without recursion (200 000 levels), like JSON.parse', () => {
@@ -169,7 +183,9 @@ describe('JsonScanner (SPEC §2: an event line that is not valid JSON is malform
     const member = fc.tuple(fc.constantFrom(...KEYS, 'other', 'event_id'), fc.jsonValue(), space, space);
     fc.assert(
       fc.property(fc.array(member, { maxLength: 8 }), space, (members, s) => {
-        const body = members.map(([k, v, a, b]) => `${a}${JSON.stringify(k)}${b}:${a}${JSON.stringify(v)}${b}`).join(',');
+        const body = members
+          .map(([k, v, a, b]) => `${a}${JSON.stringify(k)}${b}:${a}${JSON.stringify(v)}${b}`)
+          .join(',');
         agreesWithJsonParse(`${s}{${body}}${s}`);
       }),
       { numRuns: 500 },
@@ -200,9 +216,20 @@ describe('JsonScanner (SPEC §2: an event line that is not valid JSON is malform
 
   it('property: arbitrary strings over the JSON alphabet agree with JSON.parse', () => {
     const text = fc
-      .array(fc.constantFrom(...'{}[]",:\\ 0123456789.-+eEu'.split(''), 'true', 'false', 'null', '"a"', '"\\u0041"'), {
-        maxLength: 24,
-      })
+      .array(
+        fc.constantFrom(
+          ...'{}[]",:\\ 0123456789.-+eEu'.split(''),
+          'true',
+          'false',
+          'null',
+          '"a"',
+          '"\\u0041"',
+        ),
+        {
+          maxLength: 24,
+          size: 'max',
+        },
+      )
       .map((parts) => parts.join(''));
     fc.assert(
       fc.property(text, (t) => {

@@ -41,6 +41,44 @@ function naiveLines(text: string): Line[] {
   return out;
 }
 
+/** A naive whole-string RFC 4180 record splitter: the reference for CSV mode. */
+function naiveCsvRecords(text: string): Line[] {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const out: Line[] = [];
+  let state: 'start' | 'unquoted' | 'quoted' | 'quote-in-quoted' = 'start';
+  let start = 0;
+  let line = 1;
+  let recordLine = 1;
+  for (let i = 0; i <= body.length; i++) {
+    const c = body[i];
+    if (i === body.length || (c === '\n' && state !== 'quoted')) {
+      const record = body.slice(start, i).replace(/\r$/, '');
+      if (!/^[ \t\r]*$/.test(record))
+        out.push({ line: recordLine, text: record, length: encoder.encode(record).length });
+      line++;
+      recordLine = line;
+      start = i + 1;
+      state = 'start';
+      continue;
+    }
+    if (state === 'quoted') {
+      if (c === '"') state = 'quote-in-quoted';
+      else if (c === '\n') line++;
+      continue;
+    }
+    if (state === 'quote-in-quoted') {
+      if (c === '"') {
+        state = 'quoted';
+        continue;
+      }
+      state = 'unquoted';
+    }
+    if (c === ',') state = 'start';
+    else state = c === '"' && state === 'start' ? 'quoted' : 'unquoted';
+  }
+  return out;
+}
+
 describe('LineSplitter (SPEC §1 line endings, §2 blank lines)', () => {
   it('splits LF and CRLF lines and keeps 1-based physical line numbers', async () => {
     expect(await collect('a\r\nbb\nccc')).toEqual([
@@ -71,7 +109,8 @@ describe('LineSplitter (SPEC §1 line endings, §2 blank lines)', () => {
     for (const size of [1, 2, 5]) {
       const out: number[][] = [];
       for await (const batch of splitLines(bytesInput('f', data, { chunkSize: size }).chunks())) {
-        for (let k = 0; k < batch.count; k++) out.push([...batch.bytes.subarray(batch.starts[k]!, batch.ends[k]!)]);
+        for (let k = 0; k < batch.count; k++)
+          out.push([...batch.bytes.subarray(batch.starts[k]!, batch.ends[k]!)]);
       }
       expect(out).toEqual([[0xef, 0xbb, 0x41], [0x42]]);
     }
@@ -129,7 +168,9 @@ describe('LineSplitter (SPEC §1 line endings, §2 blank lines)', () => {
 
   it('property: JSON Lines splitting equals a naive split, whatever the chunk sizes', async () => {
     const text = fc
-      .array(fc.constantFrom('a', 'é', '{', ' ', '\t', '\r', '\n', '\r\n', '\uFEFF', '"', ','), { maxLength: 60 })
+      .array(fc.constantFrom('a', 'é', '{', ' ', '\t', '\r', '\n', '\r\n', '\uFEFF', '"', ','), {
+        maxLength: 60,
+      })
       .map((parts) => parts.join(''));
     await fc.assert(
       fc.asyncProperty(
@@ -162,9 +203,33 @@ describe('LineSplitter CSV mode (SPEC §1: RFC 4180 quoted fields may hold newli
     ]);
   });
 
-  it('property: CSV records do not depend on chunk sizes', async () => {
+  it('property: CSV records equal a naive whole-string RFC 4180 split, whatever the chunk sizes', async () => {
     const text = fc
-      .array(fc.constantFrom('a', 'é', ',', '"', '""', ' ', '\r', '\n', '\r\n', '\uFEFF'), { maxLength: 60 })
+      .array(fc.constantFrom('a', 'é', ',', '"', '""', ' ', '\r', '\n', '\r\n', '\uFEFF'), {
+        maxLength: 80,
+        size: 'max',
+      })
+      .map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        text,
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 8 }),
+        async (bom, body, sizes) => {
+          const data = (bom ? '\uFEFF' : '') + body;
+          expect(await collect(data, sizes, { csvQuotes: true })).toEqual(naiveCsvRecords(data));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: CSV records do not depend on chunk sizes (over-long records included)', async () => {
+    const text = fc
+      .array(fc.constantFrom('a', 'é', ',', '"', '""', ' ', '\r', '\n', '\r\n', '\uFEFF'), {
+        maxLength: 60,
+        size: 'max',
+      })
       .map((parts) => parts.join(''));
     await fc.assert(
       fc.asyncProperty(

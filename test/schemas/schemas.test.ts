@@ -4,20 +4,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
+  arrowSchemaOf,
   BronzeEvent,
   GoldRow,
-  SilverEvent,
-  SilverTransaction,
-  SilverUser,
-  type TableDef,
-  arrowSchemaOf,
   goldArrowSchema,
   goldDdl,
   goldIcebergSchema,
   goldTable,
+  SilverEvent,
+  SilverTransaction,
+  SilverUser,
   silverEventsTable,
   silverTransactionsTable,
   silverUsersTable,
+  type TableDef,
 } from '../../schemas/index.js';
 import { tableFromRows } from '../../src/columns/rows-table.js';
 import { tableToRows } from '../../src/columns/table-rows.js';
@@ -33,10 +33,15 @@ const tables: Array<[TableDef, z.ZodObject]> = [
 /** Arbitrary values per logical type, in the JSON exchange representation. */
 const timestamp = fc
   .integer({ min: -2_000_000_000_000_000, max: 4_000_000_000_000_000 })
-  .map((us) => `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}.${String(((us % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, '0')}Z`);
+  .map(
+    (us) =>
+      `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}.${String(((us % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, '0')}Z`,
+  );
 const valueArb = {
   string: fc.string({ unit: 'grapheme', maxLength: 12 }),
-  date: fc.integer({ min: -25_000, max: 60_000 }).map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10)),
+  date: fc
+    .integer({ min: -25_000, max: 60_000 })
+    .map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10)),
   timestamp,
   int32: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
   decimal: fc.integer({ min: -9_999_999_999, max: 9_999_999_999 }).map((v) => {
@@ -73,7 +78,9 @@ describe('schemas: one definition, zod and Arrow agree (issue 2 §2)', () => {
         fc.property(fc.array(rowArb(def), { maxLength: 20 }), (rows) => {
           for (const row of rows) zod.parse(row);
           const table = tableFromRows(def, rows);
-          expect(table.schema.fields.map((f) => [f.name, f.nullable])).toEqual(arrowSchemaOf(def).fields.map((f) => [f.name, f.nullable]));
+          expect(table.schema.fields.map((f) => [f.name, f.nullable])).toEqual(
+            arrowSchemaOf(def).fields.map((f) => [f.name, f.nullable]),
+          );
           expect(tableToRows(table)).toEqual(rows);
         }),
         { numRuns: 50 },
@@ -108,8 +115,14 @@ describe('schemas: one definition, zod and Arrow agree (issue 2 §2)', () => {
 
 describe('generated Iceberg schema and DDL', () => {
   it("matches the Spark-written gold table's Iceberg schema (names, ids, types)", () => {
-    const metadata = JSON.parse(readFileSync(`${SPARK_PEER}gold/user_session_analysis/metadata/v1.metadata.json`, 'utf8'));
-    const spark = metadata.schemas[0].fields.map((f: { id: number; name: string; type: unknown }) => [f.id, f.name, f.type]);
+    const metadata = JSON.parse(
+      readFileSync(`${SPARK_PEER}gold/user_session_analysis/metadata/v1.metadata.json`, 'utf8'),
+    );
+    const spark = metadata.schemas[0].fields.map((f: { id: number; name: string; type: unknown }) => [
+      f.id,
+      f.name,
+      f.type,
+    ]);
     const ours = goldIcebergSchema.fields.map((f) => [
       f.id,
       f.name,
@@ -120,7 +133,10 @@ describe('generated Iceberg schema and DDL', () => {
 
   it("has the seed's CREATE TABLE columns and types, in order", () => {
     const seed = readFileSync(`${SHARED}seed/000_ab04de1197b426f1.md`, 'utf8');
-    const block = seed.slice(seed.indexOf('CREATE TABLE gold.user_session_analysis'), seed.indexOf('USING iceberg'));
+    const block = seed.slice(
+      seed.indexOf('CREATE TABLE gold.user_session_analysis'),
+      seed.indexOf('USING iceberg'),
+    );
     const columnsOf = (ddl: string) =>
       [...ddl.matchAll(/^\s+([a-z_]+)\s+([A-Z]+(?:\(\d+,\d+\)|<STRING>)?)/gm)].map((m) => [m[1], m[2]]);
     expect(columnsOf(block)).toHaveLength(22);

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellValue } from '../../src/columns/table-rows.js';
 import { tableToRows } from '../../src/columns/table-rows.js';
@@ -7,7 +7,11 @@ import { SPARK_PEER } from './paths.js';
 
 function parquetFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? parquetFiles(join(dir, e.name)) : e.name.endsWith('.parquet') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? parquetFiles(join(dir, e.name))
+      : e.name.endsWith('.parquet')
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
