@@ -7,6 +7,9 @@ export default defineConfig({
     cli: 'src/cli/bin.ts',
     'schemas/index': 'schemas/index.ts',
     'engines/arrow/index': 'engines/arrow/index.ts',
+    'engines/duckdb/index': 'engines/duckdb/index.ts',
+    'engines/workers/index': 'engines/workers/index.ts',
+    'engines/workers/worker': 'engines/workers/worker.ts',
   },
   format: ['esm'],
   target: 'node20',
@@ -15,5 +18,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: true,
+  // Heavy, optional backends stay outside the bundle (peer dependencies).
+  external: ['@duckdb/duckdb-wasm', '@duckdb/node-api'],
   treeshake: true,
 });

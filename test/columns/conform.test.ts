@@ -1,0 +1,39 @@
+import { Int64, makeData, makeVector, type Table } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { goldTable, silverEventsTable } from '../../schemas/index.js';
+import { conformToSchema } from '../../src/columns/conform.js';
+import { tableToRows } from '../../src/columns/table-rows.js';
+import { withSchema } from '../../src/columns/take.js';
+import { discoverInputs } from '../../src/io/local-inputs.js';
+import { parquetToTable, tableToParquet } from '../../src/io/parquet.js';
+import { runPipeline } from '../../src/run/run-pipeline.js';
+import { ROOT } from '../support/paths.js';
+
+describe('conformToSchema (what engines use on tables from other runtimes)', () => {
+  let gold: Table;
+  let events: Table;
+  it('round-trips gold and silver through Parquet unchanged, types included', async () => {
+    const { result } = await runPipeline({ inputs: await discoverInputs(`${ROOT}test/fixtures/cases/mixed-utc/input`) });
+    gold = result.gold;
+    events = result.silver.events;
+    for (const [table, def] of [
+      [gold, goldTable],
+      [events, silverEventsTable],
+    ] as const) {
+      const back = conformToSchema(parquetToTable(tableToParquet(table)), def);
+      expect(back.schema.fields.map((f) => `${f.name}:${f.type}:${f.nullable}`)).toEqual(
+        table.schema.fields.map((f) => `${f.name}:${f.type}:${f.nullable}`),
+      );
+      expect(tableToRows(back)).toEqual(tableToRows(table));
+    }
+  });
+
+  it('reads Int64 microseconds as timestamps (how SQL engines may hand them back)', () => {
+    const ts = events.getChild('event_timestamp')!.data[0]!;
+    const asInt64 = makeVector(makeData({ type: new Int64(), length: ts.length, nullCount: 0, data: ts.values }));
+    const columns = Object.fromEntries(events.schema.fields.map((f) => [f.name, events.getChild(f.name)!]));
+    const relabelled = withSchema({ ...columns, event_timestamp: asInt64 }, events.schema);
+    expect(String(relabelled.getChild('event_timestamp')!.type)).toBe('Int64');
+    expect(tableToRows(conformToSchema(relabelled, silverEventsTable))).toEqual(tableToRows(events));
+  });
+});
