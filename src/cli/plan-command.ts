@@ -4,10 +4,12 @@ import { ENGINE_NAMES } from './engines.js';
 
 export const PLAN_HELP = `Usage: goldsmith plan [--engine NAME] [--time-zone IANA]
 
-Prints the pipeline plan as JSON: the serializable steps every engine executes.
+Prints the pipeline plan as JSON: the serializable steps every engine executes. With a DuckDB
+engine, prints the SQL each step compiles to instead.
 
 Options:
-  --engine NAME       ${ENGINE_NAMES.join(' | ')} (default arrow; the Arrow engine interprets the JSON as is)
+  --engine NAME       ${ENGINE_NAMES.join(' | ')} (default arrow: the plan JSON, which the Arrow and
+                      worker engines interpret as is)
   --time-zone IANA    run time zone (default UTC)
   -h, --help          this help`;
 
@@ -24,6 +26,13 @@ export async function planCommand(argv: string[]): Promise<number> {
   if (!(ENGINE_NAMES as readonly string[]).includes(v.engine)) {
     throw new UsageError(`--engine ${v.engine}: unknown engine; available: ${ENGINE_NAMES.join(', ')}`);
   }
-  console.log(JSON.stringify(createPlan({ timeZone: v['time-zone'] }), null, 2));
+  const plan = createPlan({ timeZone: v['time-zone'] });
+  if (v.engine.startsWith('duckdb')) {
+    const { compilePlan } = await import('../../engines/duckdb/index.js');
+    for (const { step, sql } of compilePlan(plan))
+      console.log(`-- ${step}\n${sql.map((s) => `${s.trim()};`).join('\n')}\n`);
+    return 0;
+  }
+  console.log(JSON.stringify(plan, null, 2));
   return 0;
 }

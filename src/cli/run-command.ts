@@ -20,6 +20,7 @@ Options:
                             folders users/, events/, transactions/ of such files
   --warehouse DIR           where silver, gold, quarantine and run reports are written
   --engine NAME             ${ENGINE_NAMES.join(' | ')} (default arrow)
+  --threads N               worker threads for --engine workers (default: all cores)
   --time-zone IANA          zone of timestamps without offset and of derived dates (default UTC)
   --rules FILE              DQDL rule set (Rules = [ ... ]); default: the seed's four rules
   --corrupt-threshold X     raise an alarm when quarantined/read > X (default 0.01)
@@ -65,6 +66,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     input: { type: 'string' },
     warehouse: { type: 'string' },
     engine: { type: 'string', default: 'arrow' },
+    threads: { type: 'string' },
     'time-zone': { type: 'string', default: 'UTC' },
     rules: { type: 'string' },
     'corrupt-threshold': { type: 'string' },
@@ -109,7 +111,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     'an integer',
   );
   const logger = loggerFrom(values);
-  const engine = await createEngine(values.engine);
+  const threads = numberFlag(
+    values.threads,
+    'threads',
+    (n) => Number.isInteger(n) && n >= 1 && n <= 256,
+    'a whole number of threads ≥ 1',
+  );
+  const engine = await createEngine(values.engine, threads !== undefined ? { threads } : {});
   try {
     const plan = createPlan({
       timeZone,

@@ -23,7 +23,13 @@ export function nullFlags(vector: Vector): Uint8Array | undefined {
   const flags = new Uint8Array(vector.length);
   let row = 0;
   for (const data of vector.data) {
-    if (data.nullCount > 0) for (let i = 0; i < data.length; i++) flags[row + i] = data.getValid(i) ? 0 : 1;
+    if (data.nullCount > 0) {
+      const bits = data.nullBitmap!;
+      for (let i = 0; i < data.length; i++) {
+        const at = data.offset + i;
+        flags[row + i] = ((bits[at >> 3]! >> (at & 7)) & 1) ^ 1;
+      }
+    }
     row += data.length;
   }
   return flags;
@@ -128,8 +134,13 @@ export function numberView(vector: Vector): Float64Array {
     } else {
       throw new TypeError(`expected a numeric column, got ${type}`);
     }
-    if (data.nullCount > 0)
-      for (let i = 0; i < data.length; i++) if (!data.getValid(i)) out[row + i] = Number.NaN;
+    if (data.nullCount > 0) {
+      const bits = data.nullBitmap!;
+      for (let i = 0; i < data.length; i++) {
+        const at = data.offset + i;
+        if (((bits[at >> 3]! >> (at & 7)) & 1) === 0) out[row + i] = Number.NaN;
+      }
+    }
     row += data.length;
   }
   return out;

@@ -1,10 +1,11 @@
-import { DataType, Field, List, type Table, Utf8, type Vector, makeData, makeVector } from 'apache-arrow';
-import { LIST_ELEMENT_NAME, arrowSchemaOf } from '../../schemas/derive-arrow.js';
+import { DataType, Field, List, makeData, makeVector, type Table, Utf8, type Vector } from 'apache-arrow';
+import { arrowSchemaOf, LIST_ELEMENT_NAME } from '../../schemas/derive-arrow.js';
 import type { ColumnDef, LogicalType, TableDef } from '../../schemas/logical-types.js';
 import { nullFlags, numberView, stringView } from './column-views.js';
 import { DictionaryBuilder } from './dictionary-builder.js';
 import { type NumericKind, numbersToArrow } from './numeric-builder.js';
 import { identity, takeStrings, withSchema } from './take.js';
+import { Utf8Builder } from './utf8-builder.js';
 
 const NUMERIC: Record<Exclude<LogicalType, 'string' | 'string-list'>, NumericKind> = {
   date: 'date',
@@ -16,6 +17,9 @@ const NUMERIC: Record<Exclude<LogicalType, 'string' | 'string-list'>, NumericKin
 
 function conformColumn(vector: Vector, column: ColumnDef) {
   if (column.type === 'string') {
+    const only = vector.data.length === 1 ? vector.data[0]! : undefined;
+    // Already plain single-chunk Utf8: nothing to re-lay.
+    if (!column.dictionary && only && only.offset === 0 && DataType.isUtf8(only.type)) return only;
     const view = stringView(vector);
     if (!column.dictionary) return takeStrings(view, identity(view.length));
     const builder = new DictionaryBuilder();
@@ -33,9 +37,12 @@ function conformColumn(vector: Vector, column: ColumnDef) {
     let row = 0;
     for (const data of vector.data) {
       const type = data.type as DataType;
-      if (!DataType.isList(type) && !DataType.isLargeList(type)) throw new TypeError(`${column.name}: expected a list, got ${type}`);
+      if (!DataType.isList(type) && !DataType.isLargeList(type))
+        throw new TypeError(`${column.name}: expected a list, got ${type}`);
       const own = data.valueOffsets as Int32Array | BigInt64Array;
-      const child = makeVector(data.children[0]!);
+      // Arrow's IPC reader leaves the child undefined when the list column has no rows.
+      if (data.length === 0 || !data.children[0]) continue;
+      const child = makeVector(data.children[0]);
       for (let i = 0; i < data.length; i++) {
         const from = Number(own[i]!);
         const to = Number(own[i + 1]!);
@@ -45,7 +52,12 @@ function conformColumn(vector: Vector, column: ColumnDef) {
       children.push(child);
       base += child.length;
     }
-    const elements = children.length === 1 ? children[0]! : children.reduce((a, b) => a.concat(b));
+    const elements =
+      children.length === 0
+        ? makeVector(new Utf8Builder().finish())
+        : children.length === 1
+          ? children[0]!
+          : children.reduce((a, b) => a.concat(b));
     return makeData({
       type: new List(new Field(LIST_ELEMENT_NAME, new Utf8(), false)),
       length: vector.length,
@@ -81,7 +93,8 @@ export function conformToSchema(table: Table, def: TableDef): Table {
   const columns: Record<string, Vector> = {};
   for (const column of def.columns) {
     const vector = table.getChild(column.name);
-    if (!vector) throw new TypeError(`table has no column "${column.name}" (it has ${table.schema.names.join(', ')})`);
+    if (!vector)
+      throw new TypeError(`table has no column "${column.name}" (it has ${table.schema.names.join(', ')})`);
     columns[column.name] = makeVector(conformColumn(vector, column));
   }
   return withSchema(columns, arrowSchemaOf(def));

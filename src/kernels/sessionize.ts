@@ -37,7 +37,6 @@ export const sessionsSchema = new Schema([
  */
 export function sessionize(events: Table): Table {
   const { groups, count } = groupRows(events, ['session_id', 'user_id']);
-  const n = events.numRows;
   const ts = numberView(column(events, 'event_timestamp'));
   const ids = stringView(column(events, 'event_id'));
 

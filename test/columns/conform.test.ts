@@ -13,7 +13,9 @@ describe('conformToSchema (what engines use on tables from other runtimes)', () 
   let gold: Table;
   let events: Table;
   it('round-trips gold and silver through Parquet unchanged, types included', async () => {
-    const { result } = await runPipeline({ inputs: await discoverInputs(`${ROOT}test/fixtures/cases/mixed-utc/input`) });
+    const { result } = await runPipeline({
+      inputs: await discoverInputs(`${ROOT}test/fixtures/cases/mixed-utc/input`),
+    });
     gold = result.gold;
     events = result.silver.events;
     for (const [table, def] of [
@@ -30,10 +32,23 @@ describe('conformToSchema (what engines use on tables from other runtimes)', () 
 
   it('reads Int64 microseconds as timestamps (how SQL engines may hand them back)', () => {
     const ts = events.getChild('event_timestamp')!.data[0]!;
-    const asInt64 = makeVector(makeData({ type: new Int64(), length: ts.length, nullCount: 0, data: ts.values }));
+    const asInt64 = makeVector(
+      makeData({ type: new Int64(), length: ts.length, nullCount: 0, data: ts.values }),
+    );
     const columns = Object.fromEntries(events.schema.fields.map((f) => [f.name, events.getChild(f.name)!]));
     const relabelled = withSchema({ ...columns, event_timestamp: asInt64 }, events.schema);
     expect(String(relabelled.getChild('event_timestamp')!.type)).toBe('Int64');
     expect(tableToRows(conformToSchema(relabelled, silverEventsTable))).toEqual(tableToRows(events));
   });
+
+  it('accepts an empty table whose list column came back from IPC without a child', () => {
+    const empty = gold.slice(0, 0);
+    const back = conformToSchema(parquetToTable(tableToParquet(empty)), goldTable);
+    expect(back.numRows).toBe(0);
+    expect(schemaTypes(back)).toEqual(schemaTypes(gold));
+  });
 });
+
+function schemaTypes(table: Table): string[] {
+  return table.schema.fields.map((f) => `${f.name}:${f.type}`);
+}
