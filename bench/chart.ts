@@ -23,10 +23,11 @@ export function niceScale(max: number, ticks = 5): { max: number; step: number }
 }
 
 function compact(value: number): string {
-  if (value === 0) return '0';
-  if (value >= 1e6) return `${(value / 1e6).toFixed(value >= 1e7 ? 0 : 1)}M`;
-  if (value >= 1e3) return `${(value / 1e3).toFixed(value >= 1e4 ? 0 : 1)}k`;
-  return value.toFixed(value >= 10 ? 0 : 1);
+  const trim = (text: string) => text.replace(/\.0$/, '');
+  if (value >= 1e6) return `${trim((value / 1e6).toFixed(1))}M`;
+  if (value >= 1e4) return `${Math.round(value / 1e3)}k`;
+  if (value >= 10 || value === 0) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(1);
 }
 
 interface Panel {
