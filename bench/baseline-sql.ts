@@ -1,3 +1,5 @@
+import { EVENT_TYPES, goldTable } from '../schemas/index.js';
+
 /**
  * The bench's baseline: the whole goldsmith job written as one DuckDB SQL script over the bronze
  * files — what a data engineer would write instead of using goldsmith. `read_json` / `read_csv`,
@@ -53,45 +55,10 @@ export interface BaselineStatement {
 }
 
 /** Event types the seed's rule allows (SPEC §4). */
-export const ALLOWED_EVENT_TYPES = [
-  'page_view',
-  'click',
-  'scroll',
-  'search',
-  'add_to_cart',
-  'remove_from_cart',
-  'checkout',
-  'purchase',
-  'login',
-  'logout',
-  'signup',
-] as const;
+export const ALLOWED_EVENT_TYPES = EVENT_TYPES;
 
 /** Gold columns in SPEC §5 order. */
-export const GOLD_COLUMNS = [
-  'user_id',
-  'session_id',
-  'signup_date',
-  'device_type',
-  'country',
-  'session_start_time',
-  'session_end_time',
-  'session_duration_seconds',
-  'session_date',
-  'total_events',
-  'event_types',
-  'first_event_type',
-  'last_event_type',
-  'transaction_id',
-  'transaction_amount',
-  'transaction_currency',
-  'transaction_timestamp',
-  'has_transaction',
-  'time_to_purchase_seconds',
-  'processing_timestamp',
-  'data_version',
-  'source_system',
-] as const;
+export const GOLD_COLUMNS = goldTable.columns.map((c) => c.name);
 
 /** A SQL string literal. */
 export function sqlString(value: string): string {

@@ -50,3 +50,18 @@ export type BronzeUser = z.infer<typeof BronzeUser>;
 export const SOURCES = ['users', 'events', 'transactions'] as const;
 /** A bronze source name. */
 export type SourceName = (typeof SOURCES)[number];
+
+/** The event types SPEC §4's default rule set accepts. */
+export const EVENT_TYPES = [
+  'page_view',
+  'click',
+  'scroll',
+  'search',
+  'add_to_cart',
+  'remove_from_cart',
+  'checkout',
+  'purchase',
+  'login',
+  'logout',
+  'signup',
+] as const;

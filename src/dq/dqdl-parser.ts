@@ -23,6 +23,7 @@
  * @module
  */
 
+import { EVENT_TYPES } from '../../schemas/bronze.js';
 import {
   COMPARISON_OPERATORS,
   type ComparisonOperator,
@@ -93,7 +94,7 @@ export class DqdlSyntaxError extends Error {
 export const DEFAULT_RULESET_TEXT = `Rules = [
   IsUnique "event_id",
   IsComplete "user_id",
-  ColumnValues "event_type" in ["page_view","click","scroll","search","add_to_cart","remove_from_cart","checkout","purchase","login","logout","signup"],
+  ColumnValues "event_type" in [${EVENT_TYPES.map((t) => `"${t}"`).join(',')}],
   ColumnValues "session_duration_seconds" >= 0
 ]`;
 

@@ -34,6 +34,7 @@ export function localWarehouse(root: string): WarehouseWriter {
     async commitRun(output: RunOutput) {
       const stage = join(root, '.staging', output.runId);
       const trash = join(root, '.trash', output.runId);
+      const started = performance.now();
       try {
         await rm(stage, { recursive: true, force: true });
         for (const name of ['events', 'transactions', 'users'] as const) {
@@ -57,6 +58,16 @@ export function localWarehouse(root: string): WarehouseWriter {
           await mkdir(join(file, '..'), { recursive: true });
           await writeFile(file, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
         }
+        const rows =
+          output.gold.numRows +
+          output.silver.events.numRows +
+          output.silver.transactions.numRows +
+          output.silver.users.numRows;
+        output.report.timings.push({
+          step: 'write(parquet)',
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          rows,
+        });
         const reportFile = join(stage, WAREHOUSE_LAYOUT.report(output.runId));
         await mkdir(join(reportFile, '..'), { recursive: true });
         await writeFile(reportFile, `${JSON.stringify(output.report, null, 2)}\n`);

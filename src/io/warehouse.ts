@@ -18,5 +18,10 @@ export interface RunOutput {
  * Iceberg and S3 ones plug in behind the same interface.
  */
 export interface WarehouseWriter {
+  /**
+   * Writes one run. An implementation may append its own step timings (e.g. `write(parquet)`)
+   * to `output.report.timings` before it persists the report, so the report shows where the
+   * write time went.
+   */
   commitRun(output: RunOutput): Promise<void>;
 }

@@ -12,6 +12,7 @@ import {
   TZ_OFFSETS_TABLE,
   tzOffsetsTable,
 } from '../../engines/duckdb/index.js';
+import { goldTable } from '../../schemas/index.js';
 import { numberView } from '../../src/columns/column-views.js';
 import { describeStep } from '../../src/engine/interpret.js';
 import { createPlan, type Plan, type StepNode, type StepOf } from '../../src/plan/index.js';
@@ -228,30 +229,7 @@ describe('assemble-gold SQL (SPEC §5)', () => {
     const names = [...utc.matchAll(/ AS ([a-z_]+)(?=,| FROM)|s\.([a-z_]+)(?=,| FROM)/g)]
       .map((m) => m[1] ?? m[2])
       .filter((n) => n !== '_row');
-    expect(names.slice(-22)).toEqual([
-      'user_id',
-      'session_id',
-      'signup_date',
-      'device_type',
-      'country',
-      'session_start_time',
-      'session_end_time',
-      'session_duration_seconds',
-      'session_date',
-      'total_events',
-      'event_types',
-      'first_event_type',
-      'last_event_type',
-      'transaction_id',
-      'transaction_amount',
-      'transaction_currency',
-      'transaction_timestamp',
-      'has_transaction',
-      'time_to_purchase_seconds',
-      'processing_timestamp',
-      'data_version',
-      'source_system',
-    ]);
+    expect(names.slice(-22)).toEqual(goldTable.columns.map((c) => c.name));
   });
 
   it('fetches relations back in arrival order', () => {
