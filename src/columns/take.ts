@@ -97,6 +97,7 @@ export function takeStrings(view: StringView, indices: Int32Array): Data<Utf8> {
     offsets[i + 1] = total;
   }
   const bytes = new Uint8Array(total);
+  const source = view.bytes;
   const validity = new Uint8Array((n + 7) >> 3).fill(0xff);
   let nullCount = 0;
   for (let i = 0; i < n; i++) {
@@ -106,7 +107,12 @@ export function takeStrings(view: StringView, indices: Int32Array): Data<Utf8> {
       nullCount++;
       continue;
     }
-    bytes.set(view.bytes.subarray(view.starts[from]!, view.ends[from]!), offsets[i]!);
+    const start = view.starts[from]!;
+    const length = view.ends[from]! - start;
+    const at = offsets[i]!;
+    // Short values (ids, types) copy faster byte by byte than through a subarray view.
+    if (length <= 32) for (let k = 0; k < length; k++) bytes[at + k] = source[start + k]!;
+    else bytes.set(source.subarray(start, start + length), at);
   }
   return makeData({
     type: new Utf8(),
@@ -149,14 +155,18 @@ function takeStringLists(vector: Vector, indices: Int32Array): Data {
   const listOffsets = data.valueOffsets as Int32Array;
   const child = makeVector(data.children[0]!);
   const elements = stringView(child);
-  const childIndices: number[] = [];
+  // Two passes over typed arrays: list sizes first, then the element indices.
   const offsets = new Int32Array(indices.length + 1);
   for (let i = 0; i < indices.length; i++) {
     const from = indices[i]!;
-    if (from >= 0) for (let k = listOffsets[from]!; k < listOffsets[from + 1]!; k++) childIndices.push(k);
-    offsets[i + 1] = childIndices.length;
+    offsets[i + 1] = offsets[i]! + (from >= 0 ? listOffsets[from + 1]! - listOffsets[from]! : 0);
   }
-  const childData = takeStrings(elements, Int32Array.from(childIndices));
+  const childIndices = new Int32Array(offsets[indices.length]!);
+  for (let i = 0, at = 0; i < indices.length; i++) {
+    const from = indices[i]!;
+    if (from >= 0) for (let k = listOffsets[from]!; k < listOffsets[from + 1]!; k++) childIndices[at++] = k;
+  }
+  const childData = takeStrings(elements, childIndices);
   return makeData({
     type: data.type as List,
     length: indices.length,
