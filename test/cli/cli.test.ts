@@ -167,6 +167,30 @@ describe('goldsmith generate + run (issue 2: done-when)', () => {
   });
 });
 
+describe('goldsmith demo (the README set-up command)', () => {
+  it('generates data, runs the pipeline and prints a summary that matches what it wrote', () => {
+    const demoData = join(dir, 'demo-data');
+    const demoWarehouse = join(dir, 'demo-wh');
+    const run = goldsmith(['demo', '--events', '3000', '--data', demoData, '--warehouse', demoWarehouse]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('succeeded');
+    const [reportFile] = readdirSync(join(demoWarehouse, '_runs'));
+    const report = RunReport.parse(
+      JSON.parse(readFileSync(join(demoWarehouse, '_runs', reportFile!), 'utf8')),
+    );
+    expect(run.stdout).toContain(
+      `gold sessions: ${report.gold.sessions} (${report.gold.with_transaction} with a transaction)`,
+    );
+    expect(run.stdout).toContain(`orphan transactions: ${report.orphan_transactions}`);
+    expect(report.sources.events.quarantined).toBeGreaterThan(0);
+    expect(
+      readdirSync(join(demoWarehouse, 'gold/user_session_analysis')).every((d) =>
+        /^session_date=\d{4}-\d{2}-\d{2}$/.test(d),
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('goldsmith usage errors exit 2 with a hint', () => {
   it.each([
     [['run'], '--input'],
