@@ -31,34 +31,26 @@ export const ARRIVAL = '__arrival';
 
 /** Up to this many pieces, interleaved ones are merged by scanning their heads (no heap). */
 const FEW_PIECES = 8;
-/** Average run length from which columns are copied run by run rather than row by row. */
+/** Runs of at least this many values are copied with one `set`, shorter ones value by value. */
 const LONG_RUNS = 16;
 /** Strings shorter than this are copied byte by byte (cheaper than a subarray + set). */
 const SHORT_STRING = 48;
 
-/** Source piece and row of every output row. */
-interface RowSources {
-  piece: Uint16Array;
-  row: Int32Array;
-  rows: number;
-}
-
-/** Rows `[start, start + count)` of piece `piece`: the merge order as runs. */
+/**
+ * The merge order as runs: output rows come from rows `[start[r], start[r] + count[r])` of piece
+ * `piece[r]`, run after run. Without `count`, every run is one row (row-by-row sources).
+ */
 interface Runs {
-  piece: Int32Array;
+  piece: Uint16Array;
   start: Int32Array;
-  count: Int32Array;
+  count?: Int32Array;
   length: number;
   /** Total rows. */
   rows: number;
 }
 
-/** One chunk of a column and the rows of it to copy, in output order. */
-interface Segment {
-  readonly data: Data;
-  readonly start: number;
-  readonly count: number;
-}
+/** One chunk per piece (undefined for a piece without rows). */
+type Chunks = readonly (Data | undefined)[];
 
 /** `table` with an `__arrival` column `[offset, offset + n)` appended (no copy of the rest). */
 export function withArrival(table: Table, offset = 0): Table {
@@ -143,24 +135,18 @@ export function mergeByArrival(pieces: readonly Table[], offsets?: readonly numb
     return shifted;
   });
   const merged = new Int32Array(arrivals.reduce((sum, a) => sum + a.length, 0));
-  let runs: Runs | undefined;
-  let rows: RowSources | undefined;
-  if (arrivals.length <= FEW_PIECES && overlapping(arrivals)) {
-    // A few interleaved pieces (hash partitions): runs of a row or two, so go row by row.
-    rows = mergeFew(arrivals, merged);
-  } else {
-    runs = mergeRuns(arrivals, merged);
-    if (runs.rows < LONG_RUNS * runs.length) rows = expandRuns(runs);
-  }
+  // A few interleaved pieces (hash partitions) have runs of a row or two, so go row by row.
+  const runs =
+    arrivals.length <= FEW_PIECES && overlapping(arrivals)
+      ? mergeFew(arrivals, merged)
+      : mergeRuns(arrivals, merged);
   const schema = pieces[0]!.schema;
   const vectors: Record<string, Vector> = {};
   for (const field of schema.fields) {
     if (field.name === ARRIVAL) continue;
     const chunks = pieces.map((p) => singleChunk(p, field.name));
     const type = field.type as DataType;
-    vectors[field.name] = makeVector(
-      rows ? gatherRows(type, chunks, rows) : gatherColumn(type, chunks, runs!),
-    );
+    vectors[field.name] = makeVector(gatherColumn(type, chunks, runs));
   }
   vectors[ARRIVAL] = makeVector(
     makeData({ type: new Int32(), length: merged.length, nullCount: 0, data: merged }),
@@ -173,11 +159,12 @@ export function mergeByArrival(pieces: readonly Table[], offsets?: readonly numb
  * row-by-row gather of {@link mergeByArrival}; faster than `takeTable` on strings).
  */
 export function takeRows(table: Table, indices: Int32Array): Table {
-  const sources: RowSources = { piece: new Uint16Array(indices.length), row: indices, rows: indices.length };
+  const n = indices.length;
+  const runs: Runs = { piece: new Uint16Array(n), start: indices, length: n, rows: n };
   const vectors: Record<string, Vector> = {};
   for (const field of table.schema.fields) {
     vectors[field.name] = makeVector(
-      gatherRows(field.type as DataType, [singleChunk(table, field.name)], sources),
+      gatherColumn(field.type as DataType, [singleChunk(table, field.name)], runs),
     );
   }
   return withSchema(vectors, table.schema);
@@ -192,7 +179,7 @@ function overlapping(arrivals: readonly Int32Array[]): boolean {
 }
 
 /** Merges a few ascending arrays by scanning their heads; ties go to the lower piece. */
-function mergeFew(arrivals: readonly Int32Array[], merged: Int32Array): RowSources {
+function mergeFew(arrivals: readonly Int32Array[], merged: Int32Array): Runs {
   const k = arrivals.length;
   const rows = merged.length;
   const piece = new Uint16Array(rows);
@@ -212,7 +199,7 @@ function mergeFew(arrivals: readonly Int32Array[], merged: Int32Array): RowSourc
         row[out] = j++;
       }
     }
-    return { piece, row, rows };
+    return { piece, start: row, length: rows, rows };
   }
   const heads = new Int32Array(k);
   for (let out = 0; out < rows; out++) {
@@ -230,7 +217,7 @@ function mergeFew(arrivals: readonly Int32Array[], merged: Int32Array): RowSourc
     piece[out] = best;
     row[out] = heads[best]!++;
   }
-  return { piece, row, rows };
+  return { piece, start: row, length: rows, rows };
 }
 
 function singleChunk(table: Table, name: string): Data | undefined {
@@ -280,7 +267,7 @@ function mergeRuns(arrivals: readonly Int32Array[], merged: Int32Array): Runs {
   for (let p = 0; p < k; p++) if (arrivals[p]!.length > 0) push(p);
 
   let capacity = Math.max(16, k);
-  let piece: Int32Array = new Int32Array(capacity);
+  let piece = new Uint16Array(capacity);
   let start: Int32Array = new Int32Array(capacity);
   let count: Int32Array = new Int32Array(capacity);
   let length = 0;
@@ -311,27 +298,18 @@ function mergeRuns(arrivals: readonly Int32Array[], merged: Int32Array): Runs {
   return { piece, start, count, length, rows };
 }
 
-function grow(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(size);
+function grow<T extends Int32Array | Uint16Array>(array: T, size: number): T {
+  const out = new (array.constructor as new (size: number) => T)(size);
   out.set(array);
   return out;
 }
 
-function segmentsOf(chunks: readonly (Data | undefined)[], runs: Runs): Segment[] {
-  const out: Segment[] = [];
-  for (let r = 0; r < runs.length; r++) {
-    out.push({ data: chunks[runs.piece[r]!]!, start: runs.start[r]!, count: runs.count[r]! });
-  }
-  return out;
-}
-
 /** Copies the runs of one column into one new chunk of the same Arrow type. */
-function gatherColumn(type: DataType, chunks: readonly (Data | undefined)[], runs: Runs): Data {
-  const segments = segmentsOf(chunks, runs);
-  if (DataType.isUtf8(type)) return gatherUtf8(segments, runs.rows);
-  if (DataType.isDictionary(type)) return gatherDictionary(segments, runs.rows);
-  if (DataType.isList(type)) return gatherList(type as List, segments, runs.rows);
-  if (DataType.isBool(type)) return gatherBool(type, segments, runs.rows);
+function gatherColumn(type: DataType, chunks: Chunks, runs: Runs): Data {
+  if (DataType.isUtf8(type)) return gatherUtf8(chunks, runs);
+  if (DataType.isDictionary(type)) return gatherDictionary(chunks, runs);
+  if (DataType.isList(type)) return gatherList(type as List, chunks, runs);
+  if (DataType.isBool(type)) return gatherBool(type, chunks, runs);
   if (
     DataType.isInt(type) ||
     DataType.isFloat(type) ||
@@ -339,25 +317,33 @@ function gatherColumn(type: DataType, chunks: readonly (Data | undefined)[], run
     DataType.isTimestamp(type) ||
     DataType.isDecimal(type)
   ) {
-    return gatherFixed(type, segments, runs.rows);
+    return gatherFixed(type, chunks, runs);
   }
   throw new TypeError(`workers engine: cannot merge a column of type ${type}`);
 }
 
+/** Per piece, `pick` of its chunk, or `empty` for a piece without rows. */
+function perPiece<T>(chunks: Chunks, pick: (data: Data) => T, empty: T): T[] {
+  return chunks.map((d) => (d ? pick(d) : empty));
+}
+
 /** The validity bitmap of the gathered rows, or undefined when none is null. */
-function gatherValidity(
-  segments: readonly Segment[],
-  rows: number,
-): { bitmap: Uint8Array | undefined; nulls: number } {
-  if (!segments.some((s) => s.data.nullCount > 0)) return { bitmap: undefined, nulls: 0 };
+function gatherValidity(chunks: Chunks, runs: Runs): { bitmap: Uint8Array | undefined; nulls: number } {
+  if (!chunks.some((d) => d !== undefined && d.nullCount > 0)) return { bitmap: undefined, nulls: 0 };
+  const { piece, start, count, length, rows } = runs;
+  const sources = perPiece(chunks, (d) => (d.nullCount > 0 ? d.nullBitmap! : undefined), undefined);
+  const bases = perPiece(chunks, (d) => d.offset, 0);
   const bitmap = new Uint8Array((rows + 7) >> 3).fill(0xff);
   let nulls = 0;
   let out = 0;
-  for (const { data, start, count } of segments) {
-    if (data.nullCount > 0) {
-      const bits = data.nullBitmap!;
-      for (let i = 0; i < count; i++) {
-        const at = data.offset + start + i;
+  for (let r = 0; r < length; r++) {
+    const p = piece[r]!;
+    const c = count ? count[r]! : 1;
+    const bits = sources[p];
+    if (bits) {
+      const base = bases[p]! + start[r]!;
+      for (let i = 0; i < c; i++) {
+        const at = base + i;
         if (((bits[at >> 3]! >> (at & 7)) & 1) === 0) {
           const o = out + i;
           bitmap[o >> 3]! &= ~(1 << (o & 7));
@@ -365,37 +351,47 @@ function gatherValidity(
         }
       }
     }
-    out += count;
+    out += c;
   }
-  return { bitmap, nulls };
+  return { bitmap: nulls > 0 ? bitmap : undefined, nulls };
 }
 
-function gatherUtf8(segments: readonly Segment[], rows: number): Data<Utf8> {
+/**
+ * The rebased offsets of the gathered rows of a variable-length column (Utf8, List), and their
+ * elements (bytes, list items) as one run per run of rows.
+ */
+function gatherOffsets(chunks: Chunks, runs: Runs): { offsets: Int32Array; elements: Runs } {
+  const { piece, start, count, length, rows } = runs;
+  const own = perPiece(chunks, (d) => d.valueOffsets as Int32Array, new Int32Array(1));
+  const bases = perPiece(chunks, (d) => d.offset, 0);
   const offsets = new Int32Array(rows + 1);
+  const elementStart = new Int32Array(length);
+  const elementCount = new Int32Array(length);
   let total = 0;
   let row = 0;
-  for (const { data, start, count } of segments) {
-    const own = data.valueOffsets as Int32Array;
-    const base = data.offset + start;
-    const first = own[base]!;
-    for (let i = 1; i <= count; i++) offsets[row + i] = total + own[base + i]! - first;
-    total += own[base + count]! - first;
-    row += count;
+  for (let r = 0; r < length; r++) {
+    const source = own[piece[r]!]!;
+    const base = bases[piece[r]!]! + start[r]!;
+    const c = count ? count[r]! : 1;
+    const first = source[base]!;
+    for (let i = 1; i <= c; i++) offsets[row + i] = total + source[base + i]! - first;
+    elementStart[r] = first;
+    elementCount[r] = source[base + c]! - first;
+    total += elementCount[r]!;
+    row += c;
   }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const { data, start, count } of segments) {
-    const own = data.valueOffsets as Int32Array;
-    const base = data.offset + start;
-    const from = own[base]!;
-    const to = own[base + count]!;
-    bytes.set((data.values as Uint8Array).subarray(from, to), at);
-    at += to - from;
-  }
-  const { bitmap, nulls } = gatherValidity(segments, rows);
+  return { offsets, elements: { piece, start: elementStart, count: elementCount, length, rows: total } };
+}
+
+function gatherUtf8(chunks: Chunks, runs: Runs): Data<Utf8> {
+  const { offsets, elements } = gatherOffsets(chunks, runs);
+  const values = perPiece(chunks, (d) => d.values as Uint8Array, new Uint8Array(0));
+  const bytes = new Uint8Array(elements.rows);
+  copyRuns(bytes, values, elements, 1, SHORT_STRING);
+  const { bitmap, nulls } = gatherValidity(chunks, runs);
   return makeData({
     type: new Utf8(),
-    length: rows,
+    length: runs.rows,
     nullCount: nulls,
     nullBitmap: bitmap,
     valueOffsets: offsets,
@@ -403,222 +399,14 @@ function gatherUtf8(segments: readonly Segment[], rows: number): Data<Utf8> {
   });
 }
 
-function gatherDictionary(segments: readonly Segment[], rows: number): Data {
-  // One dictionary for all pieces: each piece's (small) dictionary is interned once, then every row
-  // is a remapped index.
+function gatherDictionary(chunks: Chunks, runs: Runs): Data {
+  // One dictionary for all pieces: each piece's (small) dictionary is interned once, when the piece
+  // first appears in the merge order, then every row is a remapped index.
+  const { piece, start, count, length, rows } = runs;
   const index = new KeyIndex(64);
-  const remaps = new Map<Data, Int32Array>();
-  const indices = new Int32Array(rows);
-  let row = 0;
-  for (const { data, start, count } of segments) {
-    let remap = remaps.get(data);
-    if (!remap) {
-      const dictionary = data.dictionary!;
-      if (dictionary.data.length !== 1 || !DataType.isUtf8(dictionary.type)) {
-        throw new TypeError(`workers engine: cannot merge a dictionary of ${dictionary.type}`);
-      }
-      const values = dictionary.data[0]!;
-      const own = values.valueOffsets as Int32Array;
-      const bytes = values.values as Uint8Array;
-      remap = new Int32Array(values.length);
-      for (let k = 0; k < values.length; k++) {
-        remap[k] = index.intern(bytes, own[values.offset + k]!, own[values.offset + k + 1]!);
-      }
-      remaps.set(data, remap);
-    }
-    const source = data.values as Int32Array;
-    const base = data.offset + start;
-    if (data.nullCount > 0) {
-      // A null row's index may be anything: keep it in range.
-      for (let i = 0; i < count; i++) indices[row + i] = remap[source[base + i]!] ?? 0;
-    } else {
-      for (let i = 0; i < count; i++) indices[row + i] = remap[source[base + i]!]!;
-    }
-    row += count;
-  }
-  const { bitmap, nulls } = gatherValidity(segments, rows);
-  return makeData({
-    type: new Dictionary(new Utf8(), new Int32()),
-    length: rows,
-    nullCount: nulls,
-    nullBitmap: bitmap,
-    data: indices,
-    dictionary: makeVector(index.keysAsUtf8()),
-  });
-}
-
-function gatherList(type: List, segments: readonly Segment[], rows: number): Data {
-  const offsets = new Int32Array(rows + 1);
-  const children: Segment[] = [];
-  let total = 0;
-  let row = 0;
-  for (const { data, start, count } of segments) {
-    const own = data.valueOffsets as Int32Array;
-    const base = data.offset + start;
-    const first = own[base]!;
-    for (let i = 1; i <= count; i++) offsets[row + i] = total + own[base + i]! - first;
-    const elements = own[base + count]! - first;
-    children.push({ data: data.children[0]!, start: first, count: elements });
-    total += elements;
-    row += count;
-  }
-  const childType = type.children[0]!.type as DataType;
-  const child = DataType.isUtf8(childType)
-    ? gatherUtf8(children, total)
-    : gatherColumnFromSegments(childType, children, total);
-  const { bitmap, nulls } = gatherValidity(segments, rows);
-  return makeData({ type, length: rows, nullCount: nulls, nullBitmap: bitmap, valueOffsets: offsets, child });
-}
-
-function gatherColumnFromSegments(type: DataType, segments: Segment[], rows: number): Data {
-  if (DataType.isBool(type)) return gatherBool(type, segments, rows);
-  if (DataType.isInt(type) || DataType.isFloat(type) || DataType.isTimestamp(type) || DataType.isDate(type)) {
-    return gatherFixed(type, segments, rows);
-  }
-  throw new TypeError(`workers engine: cannot merge a list of ${type}`);
-}
-
-function gatherBool(type: DataType, segments: readonly Segment[], rows: number): Data {
-  const bits = new Uint8Array((rows + 7) >> 3);
-  let row = 0;
-  for (const { data, start, count } of segments) {
-    const source = data.values as Uint8Array;
-    for (let i = 0; i < count; i++) {
-      const at = data.offset + start + i;
-      if ((source[at >> 3]! >> (at & 7)) & 1) bits[(row + i) >> 3]! |= 1 << ((row + i) & 7);
-    }
-    row += count;
-  }
-  const { bitmap, nulls } = gatherValidity(segments, rows);
-  return makeData({ type: type as never, length: rows, nullCount: nulls, nullBitmap: bitmap, data: bits });
-}
-
-/** Fixed-width values (ints, dates, timestamps, decimals, floats), copied byte range by byte range. */
-function gatherFixed(type: DataType, segments: readonly Segment[], rows: number): Data {
-  const ArrayType = (type as { ArrayType: new (buffer: ArrayBuffer) => ArrayBufferView }).ArrayType;
-  const sample = segments[0]?.data;
-  const stride = sample ? sample.stride : 1;
-  const elementBytes = (ArrayType as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  const width = elementBytes * stride;
-  const out = new Uint8Array(rows * width);
-  let row = 0;
-  for (const { data, start, count } of segments) {
-    const values = data.values as ArrayBufferView;
-    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-    const from = (data.offset + start) * width;
-    out.set(bytes.subarray(from, from + count * width), row * width);
-    row += count;
-  }
-  const { bitmap, nulls } = gatherValidity(segments, rows);
-  return makeData({
-    type: type as never,
-    length: rows,
-    nullCount: nulls,
-    nullBitmap: bitmap,
-    data: new ArrayType(out.buffer) as never,
-  });
-}
-
-function expandRuns(runs: Runs): RowSources {
-  const piece = new Uint16Array(runs.rows);
-  const row = new Int32Array(runs.rows);
-  let at = 0;
-  for (let r = 0; r < runs.length; r++) {
-    const p = runs.piece[r]!;
-    const from = runs.start[r]!;
-    const count = runs.count[r]!;
-    for (let i = 0; i < count; i++) {
-      piece[at] = p;
-      row[at++] = from + i;
-    }
-  }
-  return { piece, row, rows: runs.rows };
-}
-
-/** Row-by-row twin of {@link gatherColumn}, for interleaved pieces. */
-function gatherRows(type: DataType, chunks: readonly (Data | undefined)[], sources: RowSources): Data {
-  const data = chunks as Data[];
-  if (DataType.isUtf8(type)) return utf8Rows(data, sources);
-  if (DataType.isDictionary(type)) return dictionaryRows(data, sources);
-  if (DataType.isList(type)) return listRows(type as List, data, sources);
-  if (DataType.isBool(type)) return boolRows(type, data, sources);
-  if (
-    DataType.isInt(type) ||
-    DataType.isFloat(type) ||
-    DataType.isDate(type) ||
-    DataType.isTimestamp(type) ||
-    DataType.isDecimal(type)
-  ) {
-    return fixedRows(type, data, sources);
-  }
-  throw new TypeError(`workers engine: cannot merge a column of type ${type}`);
-}
-
-function validityRows(
-  data: readonly Data[],
-  { piece, row, rows }: RowSources,
-): { bitmap: Uint8Array | undefined; nulls: number } {
-  if (!data.some((d) => d !== undefined && d.nullCount > 0)) return { bitmap: undefined, nulls: 0 };
-  const bitmap = new Uint8Array((rows + 7) >> 3).fill(0xff);
-  let nulls = 0;
-  for (let i = 0; i < rows; i++) {
-    const d = data[piece[i]!]!;
-    if (d.nullCount === 0) continue;
-    const at = d.offset + row[i]!;
-    if (((d.nullBitmap![at >> 3]! >> (at & 7)) & 1) === 0) {
-      bitmap[i >> 3]! &= ~(1 << (i & 7));
-      nulls++;
-    }
-  }
-  return { bitmap, nulls };
-}
-
-function utf8Rows(data: readonly Data[], sources: RowSources): Data<Utf8> {
-  const { piece, row, rows } = sources;
-  const offsets = data.map((d) => (d ? (d.valueOffsets as Int32Array) : new Int32Array(1)));
-  const values = data.map((d) => (d ? (d.values as Uint8Array) : new Uint8Array(0)));
-  const bases = data.map((d) => (d ? d.offset : 0));
-  const out = new Int32Array(rows + 1);
-  let total = 0;
-  for (let i = 0; i < rows; i++) {
-    const p = piece[i]!;
-    const r = bases[p]! + row[i]!;
-    const own = offsets[p]!;
-    total += own[r + 1]! - own[r]!;
-    out[i + 1] = total;
-  }
-  const bytes = new Uint8Array(total);
-  for (let i = 0; i < rows; i++) {
-    const p = piece[i]!;
-    const r = bases[p]! + row[i]!;
-    const own = offsets[p]!;
-    const from = own[r]!;
-    const length = own[r + 1]! - from;
-    const src = values[p]!;
-    let at = out[i]!;
-    if (length < SHORT_STRING) {
-      for (let k = 0; k < length; k++) bytes[at++] = src[from + k]!;
-    } else {
-      bytes.set(src.subarray(from, from + length), at);
-    }
-  }
-  const { bitmap, nulls } = validityRows(data, sources);
-  return makeData({
-    type: new Utf8(),
-    length: rows,
-    nullCount: nulls,
-    nullBitmap: bitmap,
-    valueOffsets: out,
-    data: bytes,
-  });
-}
-
-function dictionaryRows(data: readonly Data[], sources: RowSources): Data {
-  const { piece, row, rows } = sources;
-  const index = new KeyIndex(64);
-  const remaps = data.map((d) => {
-    if (!d) return new Int32Array(0);
-    const dictionary = d.dictionary!;
+  const remaps: (Int32Array | undefined)[] = chunks.map(() => undefined);
+  const remapOf = (p: number): Int32Array => {
+    const dictionary = chunks[p]!.dictionary!;
     if (dictionary.data.length !== 1 || !DataType.isUtf8(dictionary.type)) {
       throw new TypeError(`workers engine: cannot merge a dictionary of ${dictionary.type}`);
     }
@@ -629,17 +417,24 @@ function dictionaryRows(data: readonly Data[], sources: RowSources): Data {
     for (let k = 0; k < values.length; k++) {
       remap[k] = index.intern(bytes, own[values.offset + k]!, own[values.offset + k + 1]!);
     }
+    remaps[p] = remap;
     return remap;
-  });
-  const sourceIndices = data.map((d) => (d ? (d.values as Int32Array) : new Int32Array(0)));
-  const bases = data.map((d) => (d ? d.offset : 0));
+  };
+  const sources = perPiece(chunks, (d) => d.values as Int32Array, new Int32Array(0));
+  const bases = perPiece(chunks, (d) => d.offset, 0);
   const indices = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const p = piece[i]!;
+  let row = 0;
+  for (let r = 0; r < length; r++) {
+    const p = piece[r]!;
+    const remap = remaps[p] ?? remapOf(p);
+    const source = sources[p]!;
+    const base = bases[p]! + start[r]!;
+    const c = count ? count[r]! : 1;
     // A null row's index may be anything: keep it in range.
-    indices[i] = remaps[p]![sourceIndices[p]![bases[p]! + row[i]!]!] ?? 0;
+    for (let i = 0; i < c; i++) indices[row + i] = remap[source[base + i]!] ?? 0;
+    row += c;
   }
-  const { bitmap, nulls } = validityRows(data, sources);
+  const { bitmap, nulls } = gatherValidity(chunks, runs);
   return makeData({
     type: new Dictionary(new Utf8(), new Int32()),
     length: rows,
@@ -650,89 +445,101 @@ function dictionaryRows(data: readonly Data[], sources: RowSources): Data {
   });
 }
 
-function listRows(type: List, data: readonly Data[], sources: RowSources): Data {
-  const { piece, row, rows } = sources;
-  const offsets = data.map((d) => (d ? (d.valueOffsets as Int32Array) : new Int32Array(1)));
-  const bases = data.map((d) => (d ? d.offset : 0));
-  const out = new Int32Array(rows + 1);
-  let total = 0;
-  for (let i = 0; i < rows; i++) {
-    const p = piece[i]!;
-    const r = bases[p]! + row[i]!;
-    total += offsets[p]![r + 1]! - offsets[p]![r]!;
-    out[i + 1] = total;
-  }
-  const elementPiece = new Uint16Array(total);
-  const elementRow = new Int32Array(total);
-  for (let i = 0; i < rows; i++) {
-    const p = piece[i]!;
-    const r = bases[p]! + row[i]!;
-    let at = out[i]!;
-    for (let k = offsets[p]![r]!; k < offsets[p]![r + 1]!; k++) {
-      elementPiece[at] = p;
-      elementRow[at++] = k;
-    }
-  }
-  const children = data.map((d) => d?.children[0]) as Data[];
-  const childType = type.children[0]!.type as DataType;
-  const child = gatherRows(childType, children, { piece: elementPiece, row: elementRow, rows: total });
-  const { bitmap, nulls } = validityRows(data, sources);
-  return makeData({ type, length: rows, nullCount: nulls, nullBitmap: bitmap, valueOffsets: out, child });
+/** Lists: offsets rebased run by run; the items gathered as one run per run of lists. */
+function gatherList(type: List, chunks: Chunks, runs: Runs): Data {
+  const { offsets, elements } = gatherOffsets(chunks, runs);
+  const children = perPiece(chunks, (d) => d.children[0], undefined);
+  const child = gatherColumn(type.children[0]!.type as DataType, children, elements);
+  const { bitmap, nulls } = gatherValidity(chunks, runs);
+  return makeData({
+    type,
+    length: runs.rows,
+    nullCount: nulls,
+    nullBitmap: bitmap,
+    valueOffsets: offsets,
+    child,
+  });
 }
 
-function boolRows(type: DataType, data: readonly Data[], sources: RowSources): Data {
-  const { piece, row, rows } = sources;
+function gatherBool(type: DataType, chunks: Chunks, runs: Runs): Data {
+  const { piece, start, count, length, rows } = runs;
+  const sources = perPiece(chunks, (d) => d.values as Uint8Array, new Uint8Array(0));
+  const bases = perPiece(chunks, (d) => d.offset, 0);
   const bits = new Uint8Array((rows + 7) >> 3);
-  for (let i = 0; i < rows; i++) {
-    const d = data[piece[i]!]!;
-    const at = d.offset + row[i]!;
-    if (((d.values as Uint8Array)[at >> 3]! >> (at & 7)) & 1) bits[i >> 3]! |= 1 << (i & 7);
+  let row = 0;
+  for (let r = 0; r < length; r++) {
+    const p = piece[r]!;
+    const source = sources[p]!;
+    const base = bases[p]! + start[r]!;
+    const c = count ? count[r]! : 1;
+    for (let i = 0; i < c; i++) {
+      const at = base + i;
+      const o = row + i;
+      if ((source[at >> 3]! >> (at & 7)) & 1) bits[o >> 3]! |= 1 << (o & 7);
+    }
+    row += c;
   }
-  const { bitmap, nulls } = validityRows(data, sources);
+  const { bitmap, nulls } = gatherValidity(chunks, runs);
   return makeData({ type: type as never, length: rows, nullCount: nulls, nullBitmap: bitmap, data: bits });
 }
 
-/** Fixed-width values copied as 32-bit words (never through a float: int64 words may look like NaN). */
-function fixedRows(type: DataType, data: readonly Data[], sources: RowSources): Data {
-  const { piece, row, rows } = sources;
+/**
+ * Fixed-width values (ints, dates, timestamps, decimals, floats), copied as 32-bit words when the
+ * width allows (never through a float: int64 words may look like NaN), else as bytes; long runs
+ * with one `set`.
+ */
+function gatherFixed(type: DataType, chunks: Chunks, runs: Runs): Data {
   const ArrayType = (type as { ArrayType: new (buffer: ArrayBuffer) => ArrayBufferView }).ArrayType;
-  const sample = data.find((d) => d !== undefined);
+  const sample = chunks.find((d) => d !== undefined);
   const stride = sample ? sample.stride : 1;
   const elementBytes = (ArrayType as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
   const width = elementBytes * stride;
-  if (width % 4 !== 0) return gatherColumn(type, data, runsOf(sources));
-  const words = width / 4;
-  const sourceWords = data.map((d) => {
-    if (!d) return new Int32Array(0);
-    const values = d.values as ArrayBufferView;
-    return new Int32Array(
-      values.buffer,
-      values.byteOffset + d.offset * width,
-      (values.byteLength - d.offset * width) / 4,
-    );
-  });
-  const out = new Int32Array(rows * words);
-  if (words === 1) {
-    for (let i = 0; i < rows; i++) out[i] = sourceWords[piece[i]!]![row[i]!]!;
-  } else {
-    for (let i = 0; i < rows; i++) {
-      const src = sourceWords[piece[i]!]!;
-      const from = row[i]! * words;
-      for (let k = 0; k < words; k++) out[i * words + k] = src[from + k]!;
-    }
-  }
-  const { bitmap, nulls } = validityRows(data, sources);
+  const unit = width % 4 === 0 ? 4 : 1;
+  const View = unit === 4 ? Int32Array : Uint8Array;
+  const words = width / unit;
+  const sources = perPiece(
+    chunks,
+    (d) => {
+      const values = d.values as ArrayBufferView;
+      const from = values.byteOffset + d.offset * width;
+      return new View(values.buffer as ArrayBuffer, from, (values.byteLength - d.offset * width) / unit);
+    },
+    new View(0),
+  );
+  const out = new View(runs.rows * words);
+  copyRuns(out, sources, runs, words, LONG_RUNS);
+  const { bitmap, nulls } = gatherValidity(chunks, runs);
   return makeData({
     type: type as never,
-    length: rows,
+    length: runs.rows,
     nullCount: nulls,
     nullBitmap: bitmap,
-    data: new ArrayType(out.buffer) as never,
+    data: new ArrayType(out.buffer as ArrayBuffer) as never,
   });
 }
 
-/** One run per row (fallback for layouts the row-by-row path does not cover). */
-function runsOf({ piece, row, rows }: RowSources): Runs {
-  const count = new Int32Array(rows).fill(1);
-  return { piece: Int32Array.from(piece), start: row, count, length: rows, rows };
+/**
+ * Copies the runs, `width` values a row of `sources[piece]`, into `out`: runs shorter than `short`
+ * values value by value, longer ones with one `set`.
+ */
+function copyRuns<T extends Int32Array | Uint8Array>(
+  out: T,
+  sources: readonly T[],
+  runs: Runs,
+  width: number,
+  short: number,
+): void {
+  const { piece, start, count, length } = runs;
+  let at = 0;
+  for (let r = 0; r < length; r++) {
+    const src = sources[piece[r]!]!;
+    const from = start[r]! * width;
+    const n = (count ? count[r]! : 1) * width;
+    if (n < short) {
+      for (let k = 0; k < n; k++) out[at + k] = src[from + k]!;
+    } else {
+      out.set(src.subarray(from, from + n), at);
+    }
+    at += n;
+  }
 }
