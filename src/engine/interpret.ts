@@ -76,7 +76,8 @@ export async function interpretPlan(
     relationSource: new Map(),
   };
   const timings: StepTiming[] = [];
-  for (const step of plan.steps) {
+  const releaseAfter = lastReaders(plan);
+  for (const [index, step] of plan.steps.entries()) {
     context.signal?.throwIfAborted();
     const started = performance.now();
     const kernel = kernels[step.kind] as Kernel<StepNode['kind']> | undefined;
@@ -87,6 +88,9 @@ export async function interpretPlan(
     if (step.kind === 'parse') timing.bytes = state.counts[step.source].bytes;
     timings.push(timing);
     context.onStep?.(timing);
+    // Drop intermediate relations after their last reader, so bronze copies do not stay alive
+    // through the rest of the run (memory stays closer to one copy of the data).
+    for (const name of releaseAfter.get(index) ?? []) state.relations.delete(name);
   }
   const get = (name: string) => relation(state, name);
   return {
@@ -103,6 +107,46 @@ export async function interpretPlan(
     dq: state.dq ?? { passed: true, results: [] },
     timings,
   };
+}
+
+/** The relations a step reads. */
+export function inputsOf(step: StepNode): string[] {
+  switch (step.kind) {
+    case 'parse':
+      return [];
+    case 'dedup':
+    case 'sessionize':
+    case 'assemble-gold':
+      return [step.input];
+    case 'pick-transaction':
+      return [step.sessions, step.transactions];
+    case 'snapshot-join':
+      return [step.input, step.users];
+    case 'check-rules':
+      return Object.values(step.datasets);
+  }
+}
+
+/** The results every engine hands back; they are never released. */
+const RESULT_RELATIONS: ReadonlySet<string> = new Set([
+  RELATIONS.silverEvents,
+  RELATIONS.silverTransactions,
+  RELATIONS.silverUsers,
+  RELATIONS.gold,
+]);
+
+/** For each step index, the intermediate relations whose last reader it is. */
+function lastReaders(plan: Plan): Map<number, string[]> {
+  const last = new Map<string, number>();
+  plan.steps.forEach((step, index) => {
+    for (const name of inputsOf(step)) last.set(name, index);
+  });
+  const out = new Map<number, string[]>();
+  for (const [name, index] of last) {
+    if (RESULT_RELATIONS.has(name)) continue;
+    out.set(index, [...(out.get(index) ?? []), name]);
+  }
+  return out;
 }
 
 /** A short label for logs and timings, e.g. `dedup(silver_events)`. */

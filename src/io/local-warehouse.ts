@@ -5,6 +5,9 @@ import { tableToParquet } from './parquet.js';
 import { partitionByDay } from './partition.js';
 import type { RunOutput, WarehouseWriter } from './warehouse.js';
 
+/** Rows per silver Parquet file (default of `localWarehouse`'s `rowsPerFile`). */
+export const ROWS_PER_FILE = 1_000_000;
+
 /** Relative locations of every output in a local warehouse. */
 export const WAREHOUSE_LAYOUT = {
   silver: (table: 'events' | 'transactions' | 'users') => join('silver', table),
@@ -29,7 +32,8 @@ async function exists(path: string): Promise<boolean> {
  * @example
  * await runPipeline({ inputs, warehouse: localWarehouse('./warehouse') });
  */
-export function localWarehouse(root: string): WarehouseWriter {
+export function localWarehouse(root: string, options: { rowsPerFile?: number } = {}): WarehouseWriter {
+  const rowsPerFile = options.rowsPerFile ?? ROWS_PER_FILE;
   return {
     async commitRun(output: RunOutput) {
       const stage = join(root, '.staging', output.runId);
@@ -40,7 +44,13 @@ export function localWarehouse(root: string): WarehouseWriter {
         for (const name of ['events', 'transactions', 'users'] as const) {
           const dir = join(stage, WAREHOUSE_LAYOUT.silver(name));
           await mkdir(dir, { recursive: true });
-          await writeFile(join(dir, 'part-00000.parquet'), tableToParquet(output.silver[name]));
+          const table = output.silver[name];
+          // Files of at most rowsPerFile rows: encoding one slice at a time bounds the extra
+          // memory Parquet encoding needs (IPC copy + wasm copy) to one slice, not the table.
+          for (let part = 0, start = 0; part === 0 || start < table.numRows; part++, start += rowsPerFile) {
+            const file = `part-${String(part).padStart(5, '0')}.parquet`;
+            await writeFile(join(dir, file), tableToParquet(table.slice(start, start + rowsPerFile)));
+          }
         }
         const goldDir = join(stage, WAREHOUSE_LAYOUT.gold);
         await mkdir(goldDir, { recursive: true });
