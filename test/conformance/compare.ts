@@ -20,10 +20,16 @@ export function sortedRows(table: Table, drop: readonly string[] = []): string[]
 
 /**
  * Asserts that two engines computed the same thing: every table (schema and values,
- * order-insensitive — SPEC defines no row order), every quarantined line, every count and every
- * rule result. `processing_timestamp` is fixed by the caller through `now`.
+ * order-insensitive — SPEC defines no row order — unless `ordered`), every quarantined line,
+ * every count and every rule result. `processing_timestamp` is fixed by the caller through `now`.
+ * With `ordered`, rows and quarantine must also come in the same order (engines that promise the
+ * reference's row order, like the workers engine).
  */
-export function expectSameResult(actual: PipelineResult, expected: PipelineResult): void {
+export function expectSameResult(
+  actual: PipelineResult,
+  expected: PipelineResult,
+  { ordered = false }: { ordered?: boolean } = {},
+): void {
   const tables: Array<[string, Table, Table]> = [
     ['silver.events', actual.silver.events, expected.silver.events],
     ['silver.transactions', actual.silver.transactions, expected.silver.transactions],
@@ -33,18 +39,21 @@ export function expectSameResult(actual: PipelineResult, expected: PipelineResul
   for (const [name, a, e] of tables) {
     expect(schemaOf(a), `${name} schema`).toEqual(schemaOf(e));
     expect(a.numRows, `${name} rows`).toBe(e.numRows);
-    const rowsA = sortedRows(a);
-    const rowsE = sortedRows(e);
+    const rowsOf = (t: Table) => (ordered ? tableToRows(t).map((r) => JSON.stringify(r)) : sortedRows(t));
+    const rowsA = rowsOf(a);
+    const rowsE = rowsOf(e);
     const firstDifference = rowsA.findIndex((r, i) => r !== rowsE[i]);
     expect(
-      firstDifference === -1 ? [] : [rowsA[firstDifference], rowsE[firstDifference]],
+      firstDifference === -1 ? [] : [firstDifference, rowsA[firstDifference], rowsE[firstDifference]],
       `${name} values`,
     ).toEqual([]);
   }
   const lines = (r: PipelineResult) =>
-    [...r.quarantined].sort(
-      (a, b) => a.source.localeCompare(b.source) || a.file.localeCompare(b.file) || a.line - b.line,
-    );
+    ordered
+      ? r.quarantined
+      : [...r.quarantined].sort(
+          (a, b) => a.source.localeCompare(b.source) || a.file.localeCompare(b.file) || a.line - b.line,
+        );
   expect(lines(actual), 'quarantine').toEqual(lines(expected));
   expect(actual.counts, 'counts').toEqual(expected.counts);
   expect(actual.orphanTransactions, 'orphan transactions').toBe(expected.orphanTransactions);

@@ -20,6 +20,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../schemas/index.js';
 import {
   DEFAULT_RULESET_TEXT,
   type DqReport,
@@ -28,20 +29,6 @@ import {
   parseRuleset,
   type RuleResult,
 } from '../../src/dq/index.js';
-
-const EVENT_TYPES = [
-  'page_view',
-  'click',
-  'scroll',
-  'search',
-  'add_to_cart',
-  'remove_from_cart',
-  'checkout',
-  'purchase',
-  'login',
-  'logout',
-  'signup',
-];
 
 const utf8 = (values: readonly (string | null)[]): Vector =>
   vectorFromArray(values as (string | null)[], new Utf8());
