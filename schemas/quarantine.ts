@@ -26,7 +26,10 @@ export const QuarantineRecord = z.strictObject({
   line: z.int().positive(),
   reason: z.string().regex(/^[a-z_]+(:[A-Za-z0-9_]+)?$/),
   message: z.string(),
+  /** The line's text; invalid UTF-8 shows as U+FFFD (the exact bytes are in `raw_base64`). */
   raw: z.string(),
+  /** Base64 of the line's exact bytes, present only when they are not valid UTF-8. */
+  raw_base64: z.base64().optional(),
   run_id: z.string(),
 });
 export type QuarantineRecord = z.infer<typeof QuarantineRecord>;

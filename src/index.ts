@@ -16,15 +16,37 @@ export * from '../schemas/index.js';
 export { tableToRows } from './columns/table-rows.js';
 export * from './dq/index.js';
 export * from './engine/index.js';
+export type { FileIO } from './iceberg/file-io.js';
+export {
+  CommitConflictError,
+  type DataFileEntry,
+  IcebergTable,
+  MergeCardinalityError,
+  NoSuchTableError,
+  type SnapshotInfo,
+} from './iceberg/table.js';
 export { parquetToTable, tableToParquet } from './io/parquet.js';
 export { type Partition, partitionByDay } from './io/partition.js';
-export type { RunOutput, WarehouseWriter } from './io/warehouse.js';
 export * from './kernels/index.js';
+export { DEFAULT_LOOKBACK, parseLookback } from './lakehouse/lookback.js';
+export {
+  type GoldChange,
+  icebergWarehouse,
+  type RunCommit,
+  readTable,
+  TABLE_NAMES,
+  TABLES,
+  type TableSpec,
+  tableLocation,
+  type Warehouse,
+  type WarehouseState,
+} from './lakehouse/warehouse.js';
 export * from './plan/index.js';
 export * from './read/index.js';
 export { ConfigurationError, DataQualityError } from './run/errors.js';
 export { type Alarm, type Logger, logNotifier, type Notifier, silentLogger } from './run/notifier.js';
 export {
+  MemoryBudgetError,
   newRunId,
   type RunPipelineOptions,
   type RunPipelineResult,

@@ -8,7 +8,7 @@ import {
   sessionize,
   snapshotJoin,
 } from '../../src/kernels/index.js';
-import type { StepOf } from '../../src/plan/index.js';
+import { readOptionsOf, type StepOf } from '../../src/plan/index.js';
 import type { InputFile } from '../../src/read/index.js';
 import {
   type ReadOptions,
@@ -45,7 +45,7 @@ export function recordParsed(state: ExecutionState, step: StepOf<'parse'>, resul
 export const arrowKernels: KernelTable = {
   async parse(step, state) {
     const files = [...(state.context.inputs[step.source] ?? [])];
-    const result = await readers[step.source](files, { timeZone: TimeZone.of(state.plan.options.timeZone) });
+    const result = await readers[step.source](files, readOptionsOf(state.plan.options));
     return recordParsed(state, step, result);
   },
   dedup(step, state) {

@@ -17,7 +17,7 @@ import {
   sessionize,
   snapshotJoin,
 } from '../../src/kernels/index.js';
-import { type Plan, planFromJSON, type StepKind, type StepOf } from '../../src/plan/index.js';
+import { type Plan, planFromJSON, readOptionsOf, type StepKind, type StepOf } from '../../src/plan/index.js';
 import { type InputFile, READERS } from '../../src/read/index.js';
 import { TimeZone } from '../../src/time/index.js';
 import {
@@ -302,7 +302,9 @@ export class WorkerRuntime {
   private async parse(request: Extract<WorkerRequest, { type: 'parse' }>): Promise<Handled> {
     const execution = this.execution(request.exec);
     const files = request.files.map(blockInput);
-    const result = await READERS[request.source](files, { timeZone: execution.zone });
+    // The file-size limit is checked on whole files by the main thread, before they are cut.
+    const { maxFileBytes: _, ...options } = readOptionsOf(execution.plan.options);
+    const result = await READERS[request.source](files, options);
     // Local row numbers; the main thread adds the block's offset once earlier blocks are counted.
     const table = withArrival(result.table);
     let parts: Table[];

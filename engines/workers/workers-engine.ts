@@ -7,6 +7,7 @@ import type { Engine, PipelineResult, RunContext } from '../../src/engine/index.
 import { type ExecutionState, interpretPlan, type KernelTable } from '../../src/engine/index.js';
 import { type Plan, RELATIONS, STEP_KINDS, type StepNode, type StepOf } from '../../src/plan/index.js';
 import type { QuarantinedLine } from '../../src/read/index.js';
+import { checkFileSize } from '../../src/read/record-driver.js';
 import { dropArrival, mergeByArrival } from './arrival-merge.js';
 import { type CutStats, cutBlocks } from './block-cutter.js';
 import { type BlockFile, buffersOf, fromIpc, type ParseReply, type StepReply, toIpc } from './protocol.js';
@@ -325,6 +326,8 @@ class WorkersRun {
    */
   private async parse(step: StepOf<'parse'>, state: ExecutionState): Promise<number> {
     const files = this.context.inputs[step.source] ?? [];
+    // Blocks are parsed apart, so the file-size limit is checked here, on whole files.
+    for (const file of files) checkFileSize(file, state.plan.options.maxFileBytes);
     const key = this.program.parseKeys.get(step.output) ?? [];
     const partitions = this.pool.size;
     const signal = this.context.signal;

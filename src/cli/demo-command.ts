@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { tableToRows } from '../columns/table-rows.js';
-import { discoverInputs } from '../io/local-inputs.js';
-import { localWarehouse } from '../io/local-warehouse.js';
+import { inputsAt, warehouseAt } from '../io/locations.js';
 import { createPlan } from '../plan/index.js';
 import { runPipeline } from '../run/run-pipeline.js';
 import { parseFlags } from './args.js';
@@ -38,7 +37,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const events = Number(v.events);
+  // Both folders are the demo's own: start from scratch, so a second demo is not a no-op re-run.
   await rm(v.data, { recursive: true, force: true });
+  await rm(v.warehouse, { recursive: true, force: true });
   await generateFromArgs([
     '--out',
     v.data,
@@ -61,8 +62,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
   try {
     const onStep = progressPrinter();
     const { report, result } = await runPipeline({
-      inputs: await discoverInputs(v.data),
-      warehouse: localWarehouse(v.warehouse),
+      inputs: await inputsAt(v.data),
+      warehouse: warehouseAt(v.warehouse),
       engine,
       plan: createPlan({ timeZone: v['time-zone'] }),
       logger: loggerFrom(v),
@@ -76,7 +77,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
     console.log('\ntwo gold rows with a transaction:');
     for (const row of withTxn) console.log(JSON.stringify(row));
     console.log(
-      `\nquery it: duckdb -c "SELECT session_date, count(*) FROM '${v.warehouse}/gold/user_session_analysis/*/*.parquet' GROUP BY 1 ORDER BY 1"`,
+      `\nquery it: duckdb -c "SELECT session_date, count(*) FROM '${v.warehouse}/gold/user_session_analysis/data/*/*.parquet' GROUP BY 1 ORDER BY 1"`,
+    );
+    console.log(
+      `history:  npx goldsmith snapshots --warehouse ${v.warehouse}   (then: export --as-of, rollback --snapshot)`,
     );
     return 0;
   } finally {

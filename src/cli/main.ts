@@ -2,10 +2,12 @@ import { ConfigurationError, DataQualityError } from '../run/errors.js';
 import { UsageError } from './args.js';
 import { demoCommand } from './demo-command.js';
 import { generateFromArgs } from './generate-command.js';
+import { expireSnapshotsCommand, removeOrphansCommand } from './maintenance-commands.js';
 import { planCommand } from './plan-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
 import { formatSummary } from './summary.js';
+import { compactCommand, exportCommand, rollbackCommand, snapshotsCommand } from './table-commands.js';
 
 const HELP = `goldsmith — bronze → silver → gold without Spark
 
@@ -17,6 +19,12 @@ Commands:
   demo       generate sample data and run the whole pipeline on it
   plan       print the pipeline plan (JSON)
   schema     print the gold schema as DDL, Iceberg JSON, Arrow or JSON Schema
+  snapshots  list a table's Iceberg snapshots
+  rollback   make an earlier snapshot of a table current again
+  export     write a table (now, at a snapshot or as of a time) as Parquet, CSV or JSON Lines
+  compact    fold merge-on-read delete files back into data files
+  expire-snapshots  drop old snapshots and the files only they reached
+  remove-orphans    delete files no table metadata references (debris of killed runs)
 
 Run 'goldsmith <command> --help' for a command's options.`;
 
@@ -29,6 +37,12 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   demo: demoCommand,
   plan: planCommand,
   schema: schemaCommand,
+  snapshots: snapshotsCommand,
+  rollback: rollbackCommand,
+  export: exportCommand,
+  compact: compactCommand,
+  'expire-snapshots': expireSnapshotsCommand,
+  'remove-orphans': removeOrphansCommand,
 };
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 failure, 2 usage, 3 data-quality failure. */

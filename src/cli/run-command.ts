@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { parseRuleset } from '../dq/index.js';
 import type { StepTiming } from '../engine/index.js';
-import { discoverInputs } from '../io/local-inputs.js';
-import { localWarehouse } from '../io/local-warehouse.js';
+import { inputsAt, warehouseAt } from '../io/locations.js';
 import { createPlan } from '../plan/index.js';
 import { runPipeline } from '../run/run-pipeline.js';
 import { TimeZone } from '../time/index.js';
@@ -13,12 +14,20 @@ import { formatSummary } from './summary.js';
 
 export const RUN_HELP = `Usage: goldsmith run --input DIR --warehouse DIR [options]
 
-Runs bronze → silver → gold once over every file under --input.
+Runs bronze → silver → gold over the files under --input that no earlier run ingested: new
+rows are merged into the silver Iceberg tables, and the sessions they touch are recomputed and
+merged into gold (SPEC §6). Re-running over the same input changes nothing.
 
 Options:
-  --input DIR               bronze files: users.csv, events.jsonl, transactions.csv and/or
+  --input DIR               a folder or s3://bucket/prefix of bronze files: users.csv,
+                            events.jsonl, transactions.csv and/or
                             folders users/, events/, transactions/ of such files
-  --warehouse DIR           where silver, gold, quarantine and run reports are written
+  --warehouse DIR           a folder or s3://bucket/prefix: the Iceberg tables, quarantine and
+                            run reports (S3 honours AWS_ENDPOINT_URL and the standard credentials)
+  --lookback DUR            silver window read to recompute touched sessions (default 2d; 36h, 90m)
+  --full-refresh            recompute every gold row from silver and replace gold
+  --max-line-bytes N        longer input lines are quarantined as line_too_long (default 64 MiB)
+  --max-file-bytes N        a larger input file fails the run, naming it (default: no limit)
   --engine NAME             ${ENGINE_NAMES.join(' | ')} (default arrow)
   --threads N               worker threads for --engine workers (default: all cores)
   --time-zone IANA          zone of timestamps without offset and of derived dates (default UTC)
@@ -60,6 +69,23 @@ export function progressPrinter(): ((t: StepTiming) => void) | undefined {
   };
 }
 
+/**
+ * Memory a run may use: the machine's (or the cgroup's, in a container), or
+ * `GOLDSMITH_MEMORY_LIMIT` (bytes) when set.
+ */
+export function memoryLimit(): number {
+  const set = Number(process.env.GOLDSMITH_MEMORY_LIMIT);
+  if (Number.isFinite(set) && set > 0) return set;
+  let limit = totalmem();
+  try {
+    const cgroup = Number(readFileSync('/sys/fs/cgroup/memory.max', 'utf8').trim());
+    if (Number.isFinite(cgroup) && cgroup > 0) limit = Math.min(limit, cgroup);
+  } catch {
+    // not in a cgroup v2 container
+  }
+  return limit;
+}
+
 /** `goldsmith run`. */
 export async function runCommand(argv: string[]): Promise<number> {
   const values = parseFlags(argv, {
@@ -73,6 +99,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     'data-version': { type: 'string' },
     'source-system': { type: 'string' },
     'run-id': { type: 'string' },
+    lookback: { type: 'string' },
+    'full-refresh': { type: 'boolean' },
+    'max-line-bytes': { type: 'string' },
+    'max-file-bytes': { type: 'string' },
     json: { type: 'boolean' },
     ...LOG_FLAGS,
   });
@@ -110,6 +140,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,
     'an integer',
   );
+  const byteLimit = (name: 'max-line-bytes' | 'max-file-bytes') =>
+    numberFlag(values[name], name, (n) => Number.isSafeInteger(n) && n > 0, 'a positive number of bytes');
+  const maxLineBytes = byteLimit('max-line-bytes');
+  const maxFileBytes = byteLimit('max-file-bytes');
   const logger = loggerFrom(values);
   const threads = numberFlag(
     values.threads,
@@ -124,16 +158,21 @@ export async function runCommand(argv: string[]): Promise<number> {
       ...(dataVersion !== undefined ? { dataVersion } : {}),
       ...(values['source-system'] !== undefined ? { sourceSystem: values['source-system'] } : {}),
       ...(rules !== undefined ? { rules } : {}),
+      ...(maxLineBytes !== undefined ? { maxLineBytes } : {}),
+      ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
     });
     const onStep = progressPrinter();
     const { report } = await runPipeline({
-      inputs: await discoverInputs(values.input),
-      warehouse: localWarehouse(values.warehouse),
+      inputs: await inputsAt(values.input),
+      warehouse: warehouseAt(values.warehouse),
+      memoryLimitBytes: memoryLimit(),
       engine,
       plan,
       logger,
       ...(threshold !== undefined ? { corruptThreshold: threshold } : {}),
       ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+      ...(values.lookback ? { lookback: values.lookback } : {}),
+      ...(values['full-refresh'] ? { fullRefresh: true } : {}),
       ...(onStep ? { onStep } : {}),
     });
     console.log(values.json ? JSON.stringify(report, null, 2) : formatSummary(report, values.warehouse));

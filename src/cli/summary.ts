@@ -25,12 +25,26 @@ export function formatSummary(report: RunReport, warehouse?: string): string {
     lines.push(
       `  ${r.outcome.toUpperCase()} ${r.rule} on ${r.dataset}${r.failureReason ? `: ${r.failureReason}` : ''}`,
     );
+  const merge = report.merge;
+  if (merge) {
+    const silver = SOURCES.map((source) => {
+      const c = merge.silver[source];
+      return `${source} +${c.inserted} ~${c.updated}`;
+    }).join(', ');
+    lines.push(
+      `warehouse: ${merge.mode}, ${merge.skipped_files} input file(s) already ingested; silver ${silver} (+inserted ~updated)`,
+    );
+    if (merge.gold)
+      lines.push(
+        `gold merge: ${merge.recomputed} sessions recomputed (lookback ${merge.lookback}): +${merge.gold.inserted} inserted, ~${merge.gold.updated} updated, -${merge.gold.deleted} deleted; ${merge.gold.total} rows in the table`,
+      );
+  }
   const total = report.timings.reduce((sum, t) => sum + t.ms, 0);
   lines.push(`time: ${(total / 1000).toFixed(2)} s in ${report.timings.length} steps`);
   if (warehouse) {
     lines.push('');
     lines.push(
-      `written to ${warehouse}: silver/{events,transactions,users}, gold/user_session_analysis/session_date=*/, quarantine/, _runs/${report.run_id}.json`,
+      `written to ${warehouse}: Iceberg tables silver/{events,transactions,users} and gold/user_session_analysis, quarantine/, _runs/${report.run_id}.json`,
     );
   }
   return lines.join('\n');

@@ -5,16 +5,18 @@ import { SOURCES, type SourceName } from '../../schemas/bronze.js';
 import type { InputFile } from '../read/index.js';
 import { ConfigurationError } from '../run/errors.js';
 
-const EXTENSIONS: Record<SourceName, readonly string[]> = {
+/** File extensions read per source. */
+export const SOURCE_EXTENSIONS: Record<SourceName, readonly string[]> = {
   users: ['.csv'],
   events: ['.jsonl', '.json', '.ndjson'],
   transactions: ['.csv'],
 };
 
 /** A file on local disk, streamed in 1 MiB chunks (never read whole). */
-export function localFile(path: string, displayPath: string = path): InputFile {
+export function localFile(path: string, displayPath: string = path, size?: number): InputFile {
   return {
     path: displayPath,
+    ...(size === undefined ? {} : { size }),
     async *chunks() {
       for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Uint8Array;
     },
@@ -46,17 +48,19 @@ export async function discoverInputs(dir: string): Promise<Record<SourceName, In
   const out = {} as Record<SourceName, InputFile[]>;
   for (const source of SOURCES) {
     const candidates: string[] = [];
-    for (const ext of EXTENSIONS[source]) {
+    for (const ext of SOURCE_EXTENSIONS[source]) {
       const file = join(dir, `${source}${ext}`);
       if ((await stat(file).catch(() => undefined))?.isFile()) candidates.push(file);
     }
     const folder = join(dir, source);
     if ((await stat(folder).catch(() => undefined))?.isDirectory()) {
       for (const file of await listFiles(folder))
-        if (EXTENSIONS[source].some((e) => file.endsWith(e))) candidates.push(file);
+        if (SOURCE_EXTENSIONS[source].some((e) => file.endsWith(e))) candidates.push(file);
     }
     candidates.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    out[source] = candidates.map((file) => localFile(file, relative(dir, file)));
+    out[source] = await Promise.all(
+      candidates.map(async (file) => localFile(file, relative(dir, file), (await stat(file)).size)),
+    );
   }
   return out;
 }

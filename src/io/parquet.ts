@@ -51,7 +51,14 @@ export function tableToParquet(table: Table): Uint8Array {
   return writeParquet(wasmTable, properties.build());
 }
 
+/**
+ * Rows per decoded record batch. parquet-wasm's default (1,024) cuts a 1M-row file into ~1,000
+ * chunks, and every later step then pays to stitch them back together; our files hold at most
+ * 1M rows, so this reads each as one batch per row group.
+ */
+const READ_BATCH_ROWS = 1 << 20;
+
 /** Decodes Parquet bytes (any codec parquet-wasm supports: snappy, zstd, gzip, …) into an Arrow table. */
 export function parquetToTable(bytes: Uint8Array): Table {
-  return tableFromIPC(readParquet(bytes).intoIPCStream());
+  return tableFromIPC(readParquet(bytes, { batchSize: READ_BATCH_ROWS }).intoIPCStream());
 }

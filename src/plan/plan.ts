@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_RULESET_TEXT } from '../dq/index.js';
+import type { ReadOptions } from '../read/read-result.js';
+import { TimeZone } from '../time/index.js';
 import { StepNode } from './step-nodes.js';
 
 /** Run-wide settings every engine reads the same way. */
@@ -12,6 +14,10 @@ export const PlanOptions = z.strictObject({
   sourceSystem: z.string().default('digital-services'),
   /** DQDL rule set (SPEC §4). Default: the seed's four rules. */
   rules: z.string().default(DEFAULT_RULESET_TEXT),
+  /** Longest accepted input line/record in bytes; longer ones are quarantined `line_too_long`. Default 64 MiB. */
+  maxLineBytes: z.int().positive().optional(),
+  /** Largest accepted input file in bytes; a larger one fails the run naming the file. Default: no limit. */
+  maxFileBytes: z.int().positive().optional(),
 });
 export type PlanOptions = z.infer<typeof PlanOptions>;
 /** What callers may pass: every option has a default. */
@@ -104,6 +110,15 @@ export function createPlan(options: PlanOptionsInput = {}): Plan {
     options: parsed,
     steps: steps.map((s) => (s.kind === 'check-rules' ? { ...s, rules: parsed.rules } : s)),
   });
+}
+
+/** The readers' options a plan asks for (every engine parses with these). */
+export function readOptionsOf(options: PlanOptions): ReadOptions {
+  return {
+    timeZone: TimeZone.of(options.timeZone),
+    ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }),
+    ...(options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes }),
+  };
 }
 
 /** Validates a plan received as JSON (from a worker message, a Lambda event, a file). */

@@ -12,6 +12,11 @@ export interface InputFile {
   /** The path quarantine records and messages show, e.g. `bronze/events/events.jsonl`. */
   readonly path: string;
   /**
+   * Size in bytes when known up front (local files, S3 objects). Incremental runs use path and size
+   * to recognise files they ingested before.
+   */
+  readonly size?: number;
+  /**
    * The file's bytes in order, in chunks of any size. Called once per read. A chunk must not be
    * mutated until the next one is requested (the readers look at it in place, zero-copy).
    */

@@ -73,6 +73,17 @@ class EventSink implements RecordSink {
       if (kind === JsonKind.null) return reject(`missing_field:${field}`, `${field} is null`, field);
       return this.wrongType(bytes, slot, 'a string');
     }
+    // A `\uD800`-style escape of an unpaired surrogate is valid JSON but has no UTF-8 form: writing
+    // it would silently turn it into U+FFFD (and merge distinct ids), so the line is rejected.
+    for (let slot = 0; slot < SLOT_TIMESTAMP; slot++) {
+      if (!scanner.escaped[slot] || !hasLoneSurrogate(scanner.stringValue(bytes, slot))) continue;
+      const field = EVENT_KEYS[slot]!;
+      return reject(
+        'invalid_utf8',
+        `${field} holds an escaped unpaired surrogate (\\uD800–\\uDFFF alone), which has no UTF-8 form`,
+        field,
+      );
+    }
     const timestampKind = kinds[SLOT_TIMESTAMP]!;
     if (timestampKind === JsonKind.absent || timestampKind === JsonKind.null) {
       const what = timestampKind === JsonKind.absent ? 'missing' : 'null';
@@ -123,6 +134,18 @@ class EventSink implements RecordSink {
   }
 }
 
+/** True when `text` holds a UTF-16 surrogate code unit that is not part of a pair. */
+function hasLoneSurrogate(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const next = text.charCodeAt(i + 1);
+    if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return true;
+    i++;
+  }
+  return false;
+}
+
 function articled(kind: string): string {
   return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
 }
@@ -131,7 +154,8 @@ function articled(kind: string): string {
  * Reads bronze events (JSON Lines) into the silver events columns, quarantining invalid lines
  * (SPEC §2): `malformed_json` (or `invalid_utf8`), `not_an_object`, then per field in the order
  * event_id, session_id, user_id, event_type (`missing_field:<f>` when absent, null or "",
- * `invalid_type:<f>` when not a string), event_timestamp (`missing_field`, `invalid_type`,
+ * `invalid_type:<f>` when not a string; `invalid_utf8` when one holds an escaped unpaired surrogate
+ * such as `"\\uD800"`, which UTF-8 cannot represent), event_timestamp (`missing_field`, `invalid_type`,
  * `invalid_timestamp`), and `invalid_type:event_details` when it is neither an object nor null.
  * `event_details` is kept as its exact JSON text; unknown keys are ignored; for a duplicated key the
  * last value wins, as with `JSON.parse`.

@@ -19,6 +19,13 @@ export interface ReadOptions {
    * runaway line cannot exhaust memory. Default 64 MiB.
    */
   readonly maxLineBytes?: number;
+  /**
+   * Largest input file, in bytes, the readers accept; a larger one fails the read with an
+   * {@link InputFormatError} naming the file, its size and the limit (checked against
+   * {@link InputFile.size} before reading when known, else while streaming). A whole file is not
+   * quarantined: it is not a line, and its bytes could not be kept. Default: no limit.
+   */
+  readonly maxFileBytes?: number;
 }
 
 /**
@@ -39,9 +46,15 @@ export interface QuarantinedLine {
   readonly message: string;
   /**
    * The raw text without its line break (a CSV record's text may span lines). Invalid UTF-8 shows
-   * as U+FFFD; a `line_too_long` line keeps only its first bytes (its message says so).
+   * as U+FFFD here, and the exact bytes are in {@link QuarantinedLine.rawBase64}; a
+   * `line_too_long` line keeps only its first bytes (its message says so).
    */
   readonly raw: string;
+  /**
+   * The exact bytes of {@link QuarantinedLine.raw} in base64, present only when they are not
+   * valid UTF-8 (so `raw` could not hold them losslessly).
+   */
+  readonly rawBase64?: string;
 }
 
 /**

@@ -7,9 +7,11 @@
  */
 
 import type { SourceName } from '../../schemas/bronze.js';
+import { toBase64 } from './base64.js';
 import type { InputFile } from './input-file.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, splitLines } from './line-splitter.js';
 import { InputFormatError, type QuarantinedLine, type ReadOptions } from './read-result.js';
+import { invalidUtf8At } from './utf8.js';
 
 /** Why a record is rejected; built only on the (rare) failure path. */
 export interface Rejection {
@@ -57,6 +59,60 @@ export function checkReadOptions(options: ReadOptions): void {
   if (max !== undefined && (!Number.isInteger(max) || max < 1)) {
     throw new RangeError(`ReadOptions.maxLineBytes must be a positive integer, got ${max}`);
   }
+  const maxFile = options.maxFileBytes;
+  if (maxFile !== undefined && (!Number.isSafeInteger(maxFile) || maxFile < 1)) {
+    throw new RangeError(`ReadOptions.maxFileBytes must be a positive integer, got ${maxFile}`);
+  }
+}
+
+function tooLarge(path: string, size: string, max: number): InputFormatError {
+  return new InputFormatError(
+    path,
+    `the file is ${size} bytes, larger than maxFileBytes (${max}); split it or raise the limit`,
+  );
+}
+
+/** Fails with {@link InputFormatError} when the file's known size exceeds `max` bytes. */
+export function checkFileSize(file: InputFile, max: number | undefined): void {
+  if (max !== undefined && file.size !== undefined && file.size > max)
+    throw tooLarge(file.path, String(file.size), max);
+}
+
+/** The file's chunks, failing with {@link InputFormatError} once more than `max` bytes arrived. */
+async function* limitedChunks(file: InputFile, max: number | undefined): AsyncIterable<Uint8Array> {
+  if (max === undefined) {
+    yield* file.chunks();
+    return;
+  }
+  checkFileSize(file, max);
+  let seen = 0;
+  for await (const chunk of file.chunks()) {
+    seen += chunk.length;
+    if (seen > max) throw tooLarge(file.path, `at least ${seen}`, max);
+    yield chunk;
+  }
+}
+
+/**
+ * The quarantine record of `bytes[start, end)`: `raw` is its text, plus `rawBase64` with the
+ * exact bytes when they are not valid UTF-8 (which `raw` would show as U+FFFD).
+ */
+function quarantineLine(
+  source: SourceName,
+  path: string,
+  line: number,
+  rejection: Rejection,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): QuarantinedLine {
+  const raw = decoder.decode(bytes.subarray(start, end));
+  const message = `${path}:${line}: ${rejection.detail}`;
+  const base = { source, file: path, line, reason: rejection.reason };
+  const withField = rejection.field === undefined ? base : { ...base, field: rejection.field };
+  return invalidUtf8At(bytes, start, end) < 0
+    ? { ...withField, message, raw }
+    : { ...withField, message, raw, rawBase64: toBase64(bytes, start, end) };
 }
 
 /** Runs `sink` over every line (or CSV record, with `csvQuotes`) of `files`, in order. */
@@ -76,7 +132,7 @@ export async function driveRecords(
     const splitter = new LineSplitter(
       options.maxLineBytes === undefined ? { csvQuotes } : { csvQuotes, maxLineBytes: options.maxLineBytes },
     );
-    for await (const batch of splitLines(file.chunks(), {}, splitter)) {
+    for await (const batch of splitLines(limitedChunks(file, options.maxFileBytes), {}, splitter)) {
       const { bytes, starts, ends, lines, lengths } = batch;
       for (let k = 0; k < batch.count; k++) {
         const start = starts[k]!;
@@ -96,15 +152,8 @@ export async function driveRecords(
               `line is ${lengths[k]} bytes, longer than maxLineBytes (${options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES}); raw text truncated to its first ${end - start} bytes`,
             )
           : sink.record(bytes, start, end, line);
-        if (rejection !== undefined) {
-          const raw = decoder.decode(bytes.subarray(start, end));
-          const message = `${path}:${line}: ${rejection.detail}`;
-          quarantined.push(
-            rejection.field === undefined
-              ? { source, file: path, line, reason: rejection.reason, message, raw }
-              : { source, file: path, line, reason: rejection.reason, field: rejection.field, message, raw },
-          );
-        }
+        if (rejection !== undefined)
+          quarantined.push(quarantineLine(source, path, line, rejection, bytes, start, end));
       }
     }
     bytesRead += splitter.bytesRead;

@@ -99,7 +99,8 @@ describe('goldsmith generate + run (issue 2: done-when)', () => {
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
     try {
-      const glob = join(warehouse, 'gold/user_session_analysis/*/*.parquet');
+      // The Iceberg table's data files (one run: no delete files, so they hold exactly the rows).
+      const glob = join(warehouse, 'gold/user_session_analysis/data/*/*.parquet');
       const described = (
         await connection.runAndReadAll(
           `DESCRIBE SELECT * EXCLUDE (session_date) FROM read_parquet('${glob}', hive_partitioning = false)`,
@@ -131,7 +132,7 @@ describe('goldsmith generate + run (issue 2: done-when)', () => {
       expect(dateType).toBe('DATE');
       const mismatched = (
         await connection.runAndReadAll(
-          `SELECT count(*) FROM read_parquet('${glob}', filename = true, hive_partitioning = false) WHERE filename NOT LIKE '%session_date=' || strftime(session_date, '%Y-%m-%d') || '/%'`,
+          `SELECT count(*) FROM read_parquet('${glob}', filename = true, hive_partitioning = false) WHERE filename NOT LIKE '%session_date_day=' || strftime(session_date, '%Y-%m-%d') || '/%'`,
         )
       ).getRows()[0]![0];
       expect(Number(mismatched)).toBe(0);
@@ -145,7 +146,17 @@ describe('goldsmith generate + run (issue 2: done-when)', () => {
     const before = files(warehouse).map((f) => [f, statSync(f).mtimeMs]);
     const rules = join(dir, 'strict.dqdl');
     writeFileSync(rules, 'Rules = [\n  IsComplete "user_id",\n  ColumnValues "total_events" <= 1\n]\n');
-    const run = goldsmith(['run', '--input', data, '--warehouse', warehouse, '--rules', rules]);
+    // The input is ingested already: --full-refresh re-checks every gold row against the rules.
+    const run = goldsmith([
+      'run',
+      '--input',
+      data,
+      '--warehouse',
+      warehouse,
+      '--rules',
+      rules,
+      '--full-refresh',
+    ]);
     expect(run.status).toBe(3);
     expect(run.stderr).toContain('ColumnValues "total_events" <= 1');
     expect(run.stderr).toContain('Failed');
@@ -184,8 +195,8 @@ describe('goldsmith demo (the README set-up command)', () => {
     expect(run.stdout).toContain(`orphan transactions: ${report.orphan_transactions}`);
     expect(report.sources.events.quarantined).toBeGreaterThan(0);
     expect(
-      readdirSync(join(demoWarehouse, 'gold/user_session_analysis')).every((d) =>
-        /^session_date=\d{4}-\d{2}-\d{2}$/.test(d),
+      readdirSync(join(demoWarehouse, 'gold/user_session_analysis/data')).every((d) =>
+        /^session_date_day=\d{4}-\d{2}-\d{2}$/.test(d),
       ),
     ).toBe(true);
   });

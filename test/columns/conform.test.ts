@@ -1,4 +1,5 @@
-import { Int64, makeData, makeVector, type Table } from 'apache-arrow';
+import { join } from 'node:path';
+import { Int64, makeData, makeVector, Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { goldTable, silverEventsTable } from '../../schemas/index.js';
 import { conformToSchema } from '../../src/columns/conform.js';
@@ -7,7 +8,7 @@ import { withSchema } from '../../src/columns/take.js';
 import { discoverInputs } from '../../src/io/local-inputs.js';
 import { parquetToTable, tableToParquet } from '../../src/io/parquet.js';
 import { runPipeline } from '../../src/run/run-pipeline.js';
-import { ROOT } from '../support/paths.js';
+import { ROOT, SPARK_PEER } from '../support/paths.js';
 
 describe('conformToSchema (what engines use on tables from other runtimes)', () => {
   let gold: Table;
@@ -28,6 +29,34 @@ describe('conformToSchema (what engines use on tables from other runtimes)', () 
       );
       expect(tableToRows(back)).toEqual(tableToRows(table));
     }
+  });
+
+  it('stitches many chunks (tables read file by file, sliced) back into one, nulls and lists included', async () => {
+    const { result } = await runPipeline({
+      inputs: await discoverInputs(join(SPARK_PEER, 'bronze')),
+      plan: { timeZone: 'America/Lima' },
+    });
+    for (const [table, def] of [
+      [result.gold, goldTable],
+      [result.silver.events, silverEventsTable],
+    ] as const) {
+      // Slices of 1, 2, 3, 1, 2, 3, … rows: chunk boundaries everywhere, offsets mid-buffer.
+      const pieces: Table[] = [];
+      for (let at = 0, k = 0; at < table.numRows; k++) {
+        const size = 1 + (k % 3);
+        pieces.push(table.slice(at, at + size));
+        at += size;
+      }
+      const chunked = new Table(
+        table.schema,
+        pieces.flatMap((p) => p.batches),
+      );
+      expect(chunked.batches.length).toBeGreaterThan(100);
+      const back = conformToSchema(chunked, def);
+      expect(back.batches).toHaveLength(1);
+      expect(tableToRows(back)).toEqual(tableToRows(table));
+    }
+    expect(tableToRows(result.gold).some((r) => r.transaction_id === null)).toBe(true);
   });
 
   it('reads Int64 microseconds as timestamps (how SQL engines may hand them back)', () => {

@@ -1,41 +1,98 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { silverEventsTable } from '../../schemas/index.js';
-import { conformToSchema } from '../../src/columns/conform.js';
 import { tableToRows } from '../../src/columns/table-rows.js';
+import { type FileIO, localFileIO } from '../../src/iceberg/file-io.js';
 import { discoverInputs } from '../../src/io/local-inputs.js';
 import { localWarehouse } from '../../src/io/local-warehouse.js';
-import { parquetToTable } from '../../src/io/parquet.js';
+import { icebergWarehouse, readTable, TABLE_NAMES } from '../../src/lakehouse/warehouse.js';
 import { runPipeline } from '../../src/run/run-pipeline.js';
 import { SPARK_PEER } from '../support/paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'goldsmith-warehouse-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const plan = { timeZone: 'America/Lima' };
 
-describe('localWarehouse', () => {
-  it('splits silver into files of at most rowsPerFile rows that read back as the whole table', async () => {
+/** A local FileIO that fails the n-th write of a data or metadata file. */
+function failingAt(n: number): FileIO {
+  const io = localFileIO();
+  let writes = 0;
+  const maybeFail = () => {
+    if (++writes === n) throw new Error(`injected failure at write ${n}`);
+  };
+  return {
+    ...io,
+    async write(location, bytes) {
+      maybeFail();
+      return io.write(location, bytes);
+    },
+    async createExclusive(location, bytes) {
+      maybeFail();
+      return io.createExclusive(location, bytes);
+    },
+  };
+}
+
+describe('localWarehouse: Iceberg tables on disk (SPEC §6)', () => {
+  it('writes four Iceberg tables whose data files hold at most rowsPerFile rows', async () => {
+    const root = join(dir, 'split');
     const { result, report } = await runPipeline({
       inputs: await discoverInputs(join(SPARK_PEER, 'bronze')),
-      plan: { timeZone: 'America/Lima' },
-      warehouse: localWarehouse(dir, { rowsPerFile: 300 }),
+      plan,
+      warehouse: localWarehouse(root, { rowsPerFile: 300 }),
     });
-    const eventsDir = join(dir, 'silver/events');
-    const files = readdirSync(eventsDir).sort();
-    expect(files).toEqual([
-      'part-00000.parquet',
-      'part-00001.parquet',
-      'part-00002.parquet',
-      'part-00003.parquet',
-      'part-00004.parquet',
-      'part-00005.parquet',
-      'part-00006.parquet',
-    ]);
-    const rows = files.flatMap((f) =>
-      tableToRows(conformToSchema(parquetToTable(readFileSync(join(eventsDir, f))), silverEventsTable)),
+    const eventFiles = readdirSync(join(root, 'silver/events/data'));
+    expect(eventFiles).toHaveLength(Math.ceil(result.silver.events.numRows / 300));
+    for (const name of TABLE_NAMES) {
+      const [namespace, table] = name.split('.') as [string, string];
+      expect(readdirSync(join(root, namespace, table, 'metadata'))).toContain('version-hint.text');
+    }
+    const warehouse = localWarehouse(root);
+    expect(tableToRows(await readTable(warehouse, 'silver.events'))).toEqual(
+      tableToRows(result.silver.events),
     );
-    expect(rows).toEqual(tableToRows(result.silver.events));
-    expect(report.timings.at(-1)!.step).toBe('write(parquet)');
+    expect(tableToRows(await readTable(warehouse, 'gold.user_session_analysis')).length).toBe(487);
+    expect(report.timings.at(-1)!.step).toBe('write(iceberg)');
+    expect(report.merge).toMatchObject({ mode: 'initial', gold: { inserted: 487, total: 487 } });
+  });
+
+  it('a run that fails at any write leaves each table at a snapshot, and the next run completes', async () => {
+    const inputs = await discoverInputs(join(SPARK_PEER, 'bronze'));
+    const { result } = await runPipeline({ inputs, plan });
+    const key = (r: Record<string, unknown>) => `${r.session_id}|${r.user_id}`;
+    const strip = (rows: Record<string, unknown>[]) =>
+      rows.map(({ processing_timestamp: _, ...r }) => r).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    const expected = strip(tableToRows(result.gold));
+
+    // Count the writes of one good run, then fail at (a spread of) each of them in turn.
+    let total = 0;
+    const local = localFileIO();
+    const counting: FileIO = {
+      ...local,
+      write: (l, b) => {
+        total++;
+        return local.write(l, b);
+      },
+      createExclusive: (l, b) => {
+        total++;
+        return local.createExclusive(l, b);
+      },
+    };
+    await runPipeline({ inputs, plan, warehouse: icebergWarehouse(counting, join(dir, 'count')) });
+    expect(total).toBeGreaterThan(10);
+    for (let n = 1; n <= total; n += Math.ceil(total / 16)) {
+      const root = join(dir, `failing-${n}`);
+      await expect(
+        runPipeline({ inputs, plan, warehouse: icebergWarehouse(failingAt(n), root) }),
+      ).rejects.toThrow(`injected failure at write ${n}`);
+      // Gold is committed last: it holds all of the run or none of it.
+      const gold = await readTable(localWarehouse(root), 'gold.user_session_analysis').catch(() => undefined);
+      expect([0, expected.length]).toContain(gold?.numRows ?? 0);
+      await runPipeline({ inputs, plan, warehouse: localWarehouse(root) });
+      expect(strip(tableToRows(await readTable(localWarehouse(root), 'gold.user_session_analysis')))).toEqual(
+        expected,
+      );
+    }
   });
 });

@@ -56,7 +56,7 @@ describe('the published package (STYLE: the package is tested too)', () => {
   });
 
   it('the packed tarball installs and its entry points import and run', () => {
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], {
+    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], {
       cwd: ROOT,
       encoding: 'utf8',
     })
@@ -88,5 +88,5 @@ describe('the published package (STYLE: the package is tested too)', () => {
       encoding: 'utf8',
     });
     expect(help).toContain('goldsmith <command>');
-  });
+  }, 120_000); // beforeAll built dist/, so npm pack skips the prepare script's second build
 });
