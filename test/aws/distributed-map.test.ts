@@ -23,6 +23,7 @@ import { defaultS3Client, discoverInputs, localWarehouse, s3FileIO, warehouseAt 
 import { silentLogger } from '../../src/run/notifier.js';
 import { runPipeline } from '../../src/run/run-pipeline.js';
 import { sortedRows } from '../conformance/compare.js';
+import { inlineStateMachineTemplate } from './inline-state-machine.js';
 import { useMoto } from './moto.js';
 
 useMoto();
@@ -196,31 +197,7 @@ describe('the Distributed Map variant: plan-gold → Map(gold-partition) → com
       'NotifyFunctionArn',
       'PlanGoldFunctionArn',
     ]);
-    const template = {
-      AWSTemplateFormatVersion: '2010-09-09',
-      Parameters: Object.fromEntries(names.map((n) => [n, { Type: 'String' }])),
-      Resources: {
-        Role: {
-          Type: 'AWS::IAM::Role',
-          Properties: {
-            AssumeRolePolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                { Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' },
-              ],
-            },
-          },
-        },
-        Machine: {
-          Type: 'AWS::StepFunctions::StateMachine',
-          Properties: {
-            RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] },
-            Definition: definition,
-            DefinitionSubstitutions: Object.fromEntries(names.map((n) => [n, { Ref: n }])),
-          },
-        },
-      },
-    };
+    const template = inlineStateMachineTemplate(names, definition);
     const file = join(dir, 'distributed.json');
     writeFileSync(file, JSON.stringify(template));
     const run = spawnSync('cfn-lint', [file], { encoding: 'utf8' });

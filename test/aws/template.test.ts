@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import definition from '../../engines/lambda/state-machine.asl.json' with { type: 'json' };
 import { goldDdl } from '../../schemas/gold.js';
 import { ROOT } from '../support/paths.js';
+import { inlineStateMachineTemplate } from './inline-state-machine.js';
 
 const TEMPLATE = join(ROOT, 'engines/lambda/template.yaml');
 
@@ -51,31 +52,7 @@ describe('engines/lambda/template.yaml (AWS SAM)', () => {
     // SAM's DefinitionUri file is not read by cfn-lint; inlined into an AWS::StepFunctions::StateMachine
     // it is validated against the States Language schema (rule E3601).
     const names = ['BronzeToSilverFunctionArn', 'SilverToGoldFunctionArn', 'NotifyFunctionArn'];
-    const templateWith = (asl: unknown) => ({
-      AWSTemplateFormatVersion: '2010-09-09',
-      Parameters: Object.fromEntries(names.map((n) => [n, { Type: 'String' }])),
-      Resources: {
-        Role: {
-          Type: 'AWS::IAM::Role',
-          Properties: {
-            AssumeRolePolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                { Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' },
-              ],
-            },
-          },
-        },
-        Machine: {
-          Type: 'AWS::StepFunctions::StateMachine',
-          Properties: {
-            RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] },
-            Definition: asl,
-            DefinitionSubstitutions: Object.fromEntries(names.map((n) => [n, { Ref: n }])),
-          },
-        },
-      },
-    });
+    const templateWith = (asl: unknown) => inlineStateMachineTemplate(names, asl);
     const broken = structuredClone(definition) as { States: Record<string, Record<string, unknown>> };
     broken.States.SilverToGold!.Nextt = 'Notify';
     const dir = mkdtempSync(join(tmpdir(), 'goldsmith-asl-'));
