@@ -46,6 +46,7 @@ export * from './read/index.js';
 export { ConfigurationError, DataQualityError } from './run/errors.js';
 export { type Alarm, type Logger, logNotifier, type Notifier, silentLogger } from './run/notifier.js';
 export {
+  estimateRunMemory,
   MemoryBudgetError,
   newRunId,
   type RunPipelineOptions,

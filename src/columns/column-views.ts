@@ -105,10 +105,11 @@ export function numberView(vector: Vector): Float64Array {
   let row = 0;
   for (const data of vector.data) {
     const type = data.type;
+    // Value buffers may be longer than the data (IPC pads them to 8 bytes): copy `length` values.
     if (DataType.isInt(type) && type.bitWidth <= 32) {
-      out.set(data.values as Int32Array, row);
+      out.set((data.values as Int32Array).subarray(0, data.length), row);
     } else if (DataType.isDate(type) && type.unit === 0) {
-      out.set(data.values as Int32Array, row);
+      out.set((data.values as Int32Array).subarray(0, data.length), row);
     } else if (DataType.isTimestamp(type) || (DataType.isInt(type) && type.bitWidth === 64)) {
       const values = data.values as BigInt64Array;
       const words = new Int32Array(values.buffer, values.byteOffset, data.length * 2);
@@ -130,7 +131,7 @@ export function numberView(vector: Vector): Float64Array {
         out[row + i] = (bits[at >> 3]! >> (at & 7)) & 1;
       }
     } else if (DataType.isFloat(type)) {
-      out.set(data.values as Float64Array, row);
+      out.set((data.values as Float64Array).subarray(0, data.length), row);
     } else {
       throw new TypeError(`expected a numeric column, got ${type}`);
     }

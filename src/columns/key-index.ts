@@ -73,7 +73,10 @@ export class KeyIndex {
     const length = end - start;
     this.reserveScratch(length + 4);
     this.writeLength(length);
-    this.scratch.set(bytes.subarray(start, end), this.scratchLength);
+    const scratch = this.scratch;
+    const at = this.scratchLength;
+    if (length <= 64) for (let i = 0; i < length; i++) scratch[at + i] = bytes[start + i]!;
+    else scratch.set(bytes.subarray(start, end), at);
     this.scratchLength += length;
     return this;
   }
@@ -137,7 +140,10 @@ export class KeyIndex {
     this.keyOffsets = ensureCapacity(this.keyOffsets, id + 2, Int32Array);
     const from = this.keyOffsets[id]!;
     this.keyBytes = ensureCapacity(this.keyBytes, from + length, Uint8Array);
-    this.keyBytes.set(bytes.subarray(start, start + length), from);
+    const keys = this.keyBytes;
+    // Short keys (ids) copy faster byte by byte than through a subarray view (an allocation).
+    if (length <= 64) for (let i = 0; i < length; i++) keys[from + i] = bytes[start + i]!;
+    else keys.set(bytes.subarray(start, start + length), from);
     this.keyOffsets[id + 1] = from + length;
     this.hashes[id] = hash;
     this.slots[slot] = id + 1;

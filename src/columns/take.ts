@@ -100,19 +100,32 @@ export function takeStrings(view: StringView, indices: Int32Array): Data<Utf8> {
   const source = view.bytes;
   const validity = new Uint8Array((n + 7) >> 3).fill(0xff);
   let nullCount = 0;
-  for (let i = 0; i < n; i++) {
+  const { starts, ends, nulls } = view;
+  for (let i = 0; i < n; ) {
     const from = indices[i]!;
-    if (from < 0 || view.nulls?.[from]) {
+    if (from < 0 || nulls?.[from]) {
       validity[i >> 3]! &= ~(1 << (i & 7));
       nullCount++;
+      i++;
       continue;
     }
-    const start = view.starts[from]!;
-    const length = view.ends[from]! - start;
+    // Extend over a run of consecutive rows whose bytes are adjacent (dedup and filters keep
+    // long runs in order): one copy per run instead of one per value.
+    const start = starts[from]!;
+    let end = ends[from]!;
+    let j = i + 1;
+    while (j < n) {
+      const next = indices[j]!;
+      if (next !== from + (j - i) || nulls?.[next] || starts[next] !== end) break;
+      end = ends[next]!;
+      j++;
+    }
+    const length = end - start;
     const at = offsets[i]!;
     // Short values (ids, types) copy faster byte by byte than through a subarray view.
     if (length <= 32) for (let k = 0; k < length; k++) bytes[at + k] = source[start + k]!;
     else bytes.set(source.subarray(start, start + length), at);
+    i = j;
   }
   return makeData({
     type: new Utf8(),

@@ -46,7 +46,8 @@ function dataFile(context: WriteContext, partitionPath: string, name: string): s
 
 /**
  * Writes rows (already conformed to the table's Arrow schema) as Parquet data files: one
- * directory per partition, at most `rowsPerFile` rows per file. Returns their manifest records.
+ * directory per partition, at most `rowsPerFile` rows and about {@link TARGET_FILE_BYTES} of
+ * Arrow buffers per file. Returns their manifest records.
  */
 export async function writeDataFiles(
   io: FileIO,
@@ -56,8 +57,9 @@ export async function writeDataFiles(
   if (rows.numRows === 0) return [];
   const out: DataFileRecord[] = [];
   for (const slice of splitByPartition(rows, context.spec, context.schema)) {
-    for (let from = 0; from < slice.rows.numRows; from += context.rowsPerFile) {
-      const part = slice.rows.slice(from, Math.min(slice.rows.numRows, from + context.rowsPerFile));
+    const perFile = rowsPerFile(slice.rows, context.rowsPerFile);
+    for (let from = 0; from < slice.rows.numRows; from += perFile) {
+      const part = slice.rows.slice(from, Math.min(slice.rows.numRows, from + perFile));
       const bytes = tableToParquet(withFieldIds(part, context.schema));
       const path = dataFile(context, slice.path, `${newUuid()}.parquet`);
       await io.write(path, bytes);
@@ -74,6 +76,21 @@ export async function writeDataFiles(
     }
   }
   return out;
+}
+
+/**
+ * Arrow bytes per data file at most. Encoding copies a file's rows twice (Arrow IPC, then into
+ * parquet-wasm's heap, which never shrinks), so the file size bounds that part of a run's peak
+ * memory; the Parquet files are still several MB each.
+ */
+const TARGET_FILE_BYTES = 32 << 20;
+
+/** Rows per file: equal parts of at most `limit` rows and about {@link TARGET_FILE_BYTES}. */
+function rowsPerFile(rows: Table, limit: number): number {
+  let bytes = 0;
+  for (const batch of rows.batches) for (const child of batch.data.children) bytes += child.byteLength;
+  const parts = Math.max(Math.ceil(rows.numRows / limit), Math.ceil(bytes / TARGET_FILE_BYTES));
+  return Math.max(1, Math.ceil(rows.numRows / parts));
 }
 
 /** Deleted row positions of one data file. */

@@ -40,8 +40,14 @@ export function localFileIO(): FileIO {
     },
     async write(location, bytes) {
       const path = localPath(location);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, bytes);
+      // Most writes go to a folder that exists: create it only when the write says it is missing.
+      try {
+        await writeFile(path, bytes);
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, bytes);
+      }
     },
     async createExclusive(location, bytes) {
       const path = localPath(location);

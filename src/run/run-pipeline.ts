@@ -273,6 +273,18 @@ export class MemoryBudgetError extends Error {
   }
 }
 
+/**
+ * Peak memory (bytes) the memory guard expects of a run over `inputBytes` of new bronze input with
+ * `silverBytes` of silver Parquet to read back: the bench's model, with its margin.
+ */
+export function estimateRunMemory(inputBytes: number, silverBytes: number): number {
+  return (
+    MEMORY_MODEL.fixed +
+    MEMORY_MODEL.perInputByte * inputBytes +
+    MEMORY_MODEL.perSilverParquetByte * silverBytes
+  );
+}
+
 function checkMemoryBudget(inputs: RunPipelineOptions['inputs'], silverBytes: number, limit: number): void {
   let inputBytes = 0;
   let files = 0;
@@ -281,10 +293,7 @@ function checkMemoryBudget(inputs: RunPipelineOptions['inputs'], silverBytes: nu
       inputBytes += file.size ?? 0;
       files++;
     }
-  const needed =
-    MEMORY_MODEL.fixed +
-    MEMORY_MODEL.perInputByte * inputBytes +
-    MEMORY_MODEL.perSilverParquetByte * silverBytes;
+  const needed = estimateRunMemory(inputBytes, silverBytes);
   if (needed <= limit) return;
   const gib = (n: number) => `${(n / 2 ** 30).toFixed(1)} GiB`;
   throw new MemoryBudgetError(
