@@ -54,10 +54,103 @@ export function groupRows(table: Table, key: readonly string[]): RowGroups {
     // Fast path: one string key (event_id, transaction_id).
     const { bytes, starts, ends } = single;
     for (let row = 0; row < n; row++) groups[row] = index.intern(bytes, starts[row]!, ends[row]!);
-  } else {
-    for (let row = 0; row < n; row++) groups[row] = appendKey(index.begin(), parts, row).end();
+    return { groups, count: index.size, index, raw: true };
   }
-  return { groups, count: index.size, index, raw: single !== undefined };
+  const leadView = leadStringKey(parts);
+  if (leadView) return groupByLead(parts, leadView, n);
+  for (let row = 0; row < n; row++) groups[row] = appendKey(index.begin(), parts, row).end();
+  return { groups, count: index.size, index, raw: false };
+}
+
+/**
+ * Composite keys led by a non-null string column (`(session_id, user_id)`): rows are hashed by
+ * the lead column alone, and the rest of the key is compared with the first row seen with that
+ * lead value; only keys whose rest differs (a session id shared by two users) go through the
+ * composite index. Ids are the same first-seen ids the composite index alone would give.
+ */
+function groupByLead(parts: KeyPart[], leadView: StringView, n: number): RowGroups {
+  const leads = new KeyIndex(n);
+  const others = new KeyIndex(16);
+  const groups = new Int32Array(n);
+  // Per lead value: its first row and that row's group; per composite key of `others`: its group.
+  let leadFirstRow: Int32Array = new Int32Array(1024);
+  let leadGroup: Int32Array = new Int32Array(1024);
+  let otherGroup: Int32Array = new Int32Array(16);
+  let count = 0;
+  const { bytes, starts, ends } = leadView;
+  for (let row = 0; row < n; row++) {
+    const known = leads.size;
+    const lead = leads.intern(bytes, starts[row]!, ends[row]!);
+    if (lead === known) {
+      if (lead === leadFirstRow.length) {
+        leadFirstRow = grown(leadFirstRow);
+        leadGroup = grown(leadGroup);
+      }
+      leadFirstRow[lead] = row;
+      leadGroup[lead] = count;
+      groups[row] = count++;
+    } else if (restEquals(parts, row, parts, leadFirstRow[lead]!)) {
+      groups[row] = leadGroup[lead]!;
+    } else {
+      const knownOthers = others.size;
+      const other = appendKey(others.begin(), parts, row).end();
+      if (other === knownOthers) {
+        if (other === otherGroup.length) otherGroup = grown(otherGroup);
+        otherGroup[other] = count++;
+      }
+      groups[row] = otherGroup[other]!;
+    }
+  }
+  return {
+    groups,
+    count,
+    index: leads,
+    raw: false,
+    lead: { parts, leadFirstRow, leadGroup, others, otherGroup },
+  };
+}
+
+/** The same values, in an array twice as long. */
+function grown(values: Int32Array): Int32Array {
+  const out = new Int32Array(values.length * 2);
+  out.set(values);
+  return out;
+}
+
+/** The lead column of a composite key: a string column without nulls, followed by other parts. */
+function leadStringKey(parts: KeyPart[]): StringView | undefined {
+  const first = parts[0];
+  return parts.length > 1 && first?.kind === 'string' && first.view.nulls === undefined
+    ? first.view
+    : undefined;
+}
+
+/**
+ * Whether row `a` of `aParts` and row `b` of `bParts` agree on every key part after the lead,
+ * exactly as the composite encoding would (nulls equal nulls; numbers by value, with -0 ≠ 0).
+ */
+function restEquals(aParts: KeyPart[], a: number, bParts: KeyPart[], b: number): boolean {
+  for (let p = 1; p < aParts.length; p++) {
+    const x = aParts[p]!;
+    const y = bParts[p]!;
+    if (x.kind === 'string' && y.kind === 'string') {
+      const xv = x.view;
+      const yv = y.view;
+      const xNull = xv.nulls?.[a] === 1;
+      if (xNull !== (yv.nulls?.[b] === 1)) return false;
+      if (xNull) continue;
+      const xs = xv.starts[a]!;
+      const length = xv.ends[a]! - xs;
+      const ys = yv.starts[b]!;
+      if (yv.ends[b]! - ys !== length) return false;
+      for (let i = 0; i < length; i++) if (xv.bytes[xs + i] !== yv.bytes[ys + i]) return false;
+    } else if (x.kind === 'number' && y.kind === 'number') {
+      if (!Object.is(x.values[a], y.values[b])) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Rows grouped by key: see {@link groupRows}. */
@@ -69,6 +162,18 @@ export interface RowGroups {
   index: KeyIndex;
   /** Keys were hashed as raw bytes (single non-null string key) rather than as composites. */
   raw: boolean;
+  /** Set when a composite key was grouped by its lead column (see `groupByLead`); `index` then holds the lead values. */
+  lead?: LeadGroups;
+}
+
+/** How `groupByLead` grouped: what {@link lookupRows} needs to find the same ids. */
+interface LeadGroups {
+  readonly parts: KeyPart[];
+  readonly leadFirstRow: Int32Array;
+  readonly leadGroup: Int32Array;
+  /** Composite keys whose rest differs from their lead's first row. */
+  readonly others: KeyIndex;
+  readonly otherGroup: Int32Array;
 }
 
 /**
@@ -80,7 +185,24 @@ export function lookupRows(table: Table, key: readonly string[], grouped: RowGro
   const out = new Int32Array(table.numRows);
   const { index } = grouped;
   const single = grouped.raw ? parts[0] : undefined;
-  if (single?.kind === 'string') {
+  const lead = grouped.lead;
+  if (lead) {
+    const first = parts[0]!;
+    if (first.kind !== 'string')
+      throw new TypeError(`lookupRows: key column ${key[0]} is not a string column like the grouped one`);
+    const { bytes, starts, ends, nulls } = first.view;
+    for (let row = 0; row < out.length; row++) {
+      // The grouped table has no null lead values, so a null lead matches nothing.
+      const l = nulls?.[row] ? -1 : index.find(bytes, starts[row]!, ends[row]!);
+      if (l < 0) out[row] = -1;
+      else if (restEquals(parts, row, lead.parts, lead.leadFirstRow[l]!)) out[row] = lead.leadGroup[l]!;
+      else if (lead.others.size === 0) out[row] = -1;
+      else {
+        const other = appendKey(lead.others.begin(), parts, row).findEnd();
+        out[row] = other < 0 ? -1 : lead.otherGroup[other]!;
+      }
+    }
+  } else if (single?.kind === 'string') {
     const { bytes, starts, ends, nulls } = single.view;
     for (let row = 0; row < out.length; row++)
       out[row] = nulls?.[row] ? -1 : index.find(bytes, starts[row]!, ends[row]!);
