@@ -142,7 +142,7 @@ export function formatText(table: Table, format: 'csv' | 'jsonl'): string {
     const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return [names.join(','), ...rows.map((r) => names.map((n) => cell(r[n])).join(','))].join('\n') + '\n';
+  return `${[names.join(','), ...rows.map((r) => names.map((n) => cell(r[n])).join(','))].join('\n')}\n`;
 }
 
 function help(text: string): number {

@@ -1,7 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { createArrowEngine } from '../../engines/arrow/arrow-engine.js';
 import { SOURCES, type SourceName } from '../../schemas/bronze.js';
-import type { QuarantineRecord } from '../../schemas/quarantine.js';
 import type { RunReport } from '../../schemas/run-report.js';
 import { evaluateRuleset, parseRuleset } from '../dq/index.js';
 import type { Engine, PipelineResult, RunContext, StepTiming } from '../engine/index.js';
@@ -9,6 +8,7 @@ import { CommitConflictError } from '../iceberg/errors.js';
 import { foldSilver } from '../lakehouse/fold-silver.js';
 import { describeFiles, newInputs } from '../lakehouse/ingested-files.js';
 import { DEFAULT_LOOKBACK, parseLookback } from '../lakehouse/lookback.js';
+import { quarantineRecordsBySource } from '../lakehouse/quarantine-records.js';
 import {
   type GoldDelta,
   recomputeAffected,
@@ -244,7 +244,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunPipel
         silver: { users: batch('users'), events: batch('events'), transactions: batch('transactions') },
         gold: increment.change,
         ingested: describeFiles(fresh),
-        quarantine: quarantineRecords(result, runId),
+        quarantine: quarantineRecordsBySource(result.quarantined, runId),
         report,
       });
     }
@@ -394,21 +394,4 @@ function foldIntoWarehouse(
 
 function countsOf(merge: SilverDelta['events']) {
   return { inserted: merge.inserted, updated: merge.updated, unchanged: merge.unchanged };
-}
-
-function quarantineRecords(result: PipelineResult, runId: string): Record<SourceName, QuarantineRecord[]> {
-  const out: Record<SourceName, QuarantineRecord[]> = { users: [], events: [], transactions: [] };
-  for (const q of result.quarantined) {
-    out[q.source].push({
-      source: q.source,
-      file: q.file,
-      line: q.line,
-      reason: q.reason,
-      message: q.message,
-      raw: q.raw,
-      ...(q.rawBase64 === undefined ? {} : { raw_base64: q.rawBase64 }),
-      run_id: runId,
-    });
-  }
-  return out;
 }

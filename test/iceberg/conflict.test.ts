@@ -1,9 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { goldTable } from '../../schemas/gold.js';
 import { CommitConflictError, IcebergTable, localFileIO } from '../../src/iceberg/index.js';
-import { goldRows, goldTableOf, sortedRows, tempDir } from './support.js';
+import { createGoldTable, goldRows, goldTableOf, sortedRows, tempDir } from './support.js';
 
 describe('SPEC §6 concurrent writers: optimistic commits by exclusive metadata creation', () => {
   let dir: string;
@@ -14,10 +13,7 @@ describe('SPEC §6 concurrent writers: optimistic commits by exclusive metadata 
   async function twoWriters() {
     const io = localFileIO();
     const location = join(dir, 'gold');
-    const table = await IcebergTable.create(io, location, {
-      def: goldTable,
-      partition: { column: 'session_date', transform: 'day' },
-    });
+    const table = await createGoldTable(io, location);
     await table.commit({ operation: 'append', add: goldTableOf(goldRows(6)) });
     return {
       io,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { goldTable } from '../../schemas/gold.js';
 import { IcebergTable, localFileIO, NoSuchTableError } from '../../src/iceberg/index.js';
-import { goldRows, goldTableOf, sortedRows, tempDir } from './support.js';
+import { createGoldTable, goldRows, goldTableOf, sortedRows, tempDir } from './support.js';
 
 describe('SPEC §6 history: snapshots, time travel and rollback', () => {
   let dir: string;
@@ -14,10 +14,7 @@ describe('SPEC §6 history: snapshots, time travel and rollback', () => {
   test('rollback to the first of three commits reads the first version; history is kept', async () => {
     const io = localFileIO();
     const location = join(dir, 'gold');
-    const table = await IcebergTable.create(io, location, {
-      def: goldTable,
-      partition: { column: 'session_date', transform: 'day' },
-    });
+    const table = await createGoldTable(io, location);
     const first = goldTableOf(goldRows(6));
     const s1 = await table.commit({ operation: 'append', add: first });
     await table.commit({ operation: 'append', add: goldTableOf(goldRows(4, { from: 6 })) });

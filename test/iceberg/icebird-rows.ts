@@ -1,3 +1,4 @@
+import { icebergRead } from 'icebird';
 import type { TableDef } from '../../schemas/logical-types.js';
 import { formatDay, formatTimestamp } from '../../src/time/index.js';
 
@@ -60,4 +61,9 @@ export function toMillis<T extends Record<string, unknown>>(rows: readonly T[], 
     }
     return out as T;
   });
+}
+
+/** What icebird reads at metadata version `version` of the table at `tableUrl`, in exchange form. */
+export async function icebirdVersionRows(tableUrl: string, version: number | string, def: TableDef) {
+  return icebirdToRows(await icebergRead({ tableUrl, metadataFileName: `v${version}.metadata.json` }), def);
 }

@@ -1,10 +1,9 @@
-import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { goldTable } from '../../schemas/gold.js';
-import { IcebergTable, localFileIO, mappedFileIO } from '../../src/iceberg/index.js';
+import { type IcebergTable, localFileIO, mappedFileIO } from '../../src/iceberg/index.js';
 import { serveDirectory } from './http-server.js';
-import { icebirdToRows, sortByKey } from './icebird-rows.js';
-import { goldRows, goldTableOf, sortedRows, tempDir } from './support.js';
+import { icebirdVersionRows, sortByKey } from './icebird-rows.js';
+import { createGoldTable, goldRows, goldTableOf, sortedRows, tempDir } from './support.js';
 
 const ON = ['session_id', 'user_id'] as const;
 
@@ -29,13 +28,7 @@ describe('SPEC §6 Iceberg interop: icebird (an independent reader) reads every 
       const id = /"current-snapshot-id"\s*:\s*(-?\d+)/.exec(text)![1]!;
       if (id === '-1') continue;
       const ours = sortedRows(await table.read({ snapshotId: id }));
-      const theirs = sortByKey(
-        icebirdToRows(
-          await icebergRead({ tableUrl, metadataFileName: `v${version}.metadata.json` }),
-          goldTable,
-        ),
-        ON,
-      );
+      const theirs = sortByKey(await icebirdVersionRows(tableUrl, version, goldTable), ON);
       expect(theirs, `v${version}`).toEqual(ours);
       checked++;
     }
@@ -45,11 +38,7 @@ describe('SPEC §6 Iceberg interop: icebird (an independent reader) reads every 
   test('appends, COW and MOR merges, deletes, compaction and rollback all read the same in icebird', async () => {
     const tableUrl = `${server.url}/cow/gold`;
     const io = mappedFileIO(localFileIO(), { [`${server.url}/`]: `${dir}/` });
-    const table = await IcebergTable.create(io, tableUrl, {
-      def: goldTable,
-      partition: { column: 'session_date', transform: 'day' },
-      rowsPerFile: 6,
-    });
+    const table = await createGoldTable(io, tableUrl, { rowsPerFile: 6 });
     const base = goldRows(24);
     await table.commit({ operation: 'append', add: goldTableOf(base) });
     await table.commit({ operation: 'append', add: goldTableOf(goldRows(5, { from: 40 })) });

@@ -4,7 +4,7 @@ import { goldTable } from '../../schemas/gold.js';
 import { silverUsersTable } from '../../schemas/silver.js';
 import { tableFromRows } from '../../src/columns/rows-table.js';
 import { IcebergTable, localFileIO, MergeCardinalityError } from '../../src/iceberg/index.js';
-import { goldRows, goldTableOf, sortedRows, tempDir } from './support.js';
+import { createGoldTable, goldRows, goldTableOf, sortedRows, tempDir } from './support.js';
 
 const ON = ['session_id', 'user_id'] as const;
 
@@ -19,11 +19,7 @@ function scenario() {
 }
 
 async function goldWith(dir: string, rows: readonly Record<string, unknown>[]) {
-  const table = await IcebergTable.create(localFileIO(), join(dir, 'gold'), {
-    def: goldTable,
-    partition: { column: 'session_date', transform: 'day' },
-    rowsPerFile: 5,
-  });
+  const table = await createGoldTable(localFileIO(), join(dir, 'gold'), { rowsPerFile: 5 });
   await table.commit({ operation: 'append', add: goldTableOf(rows) });
   return table;
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { goldTable } from '../../schemas/gold.js';
 import { readAvroFile } from '../../src/iceberg/avro-container.js';
 import { IcebergTable, localFileIO } from '../../src/iceberg/index.js';
-import { goldRows, goldTableOf, sortedRows, tempDir } from './support.js';
+import { createGoldTable, goldRows, goldTableOf, sortedRows, tempDir } from './support.js';
 
 describe('SPEC §6 Iceberg gold table: create, append, read back', () => {
   let dir: string;
@@ -16,11 +16,7 @@ describe('SPEC §6 Iceberg gold table: create, append, read back', () => {
   test('an appended table reads back equal, with day(session_date) partitions and 64-bit ids', async () => {
     const io = localFileIO();
     const location = join(dir, 'gold', 'user_session_analysis');
-    const table = await IcebergTable.create(io, location, {
-      def: goldTable,
-      partition: { column: 'session_date', transform: 'day' },
-      rowsPerFile: 7,
-    });
+    const table = await createGoldTable(io, location, { rowsPerFile: 7 });
     expect(table.currentSnapshot()).toBeUndefined();
     expect((await table.read()).numRows).toBe(0);
 
@@ -86,10 +82,7 @@ describe('SPEC §6 Iceberg gold table: create, append, read back', () => {
   test('data files carry Iceberg field ids, bounds and counts', async () => {
     const io = localFileIO();
     const location = join(dir, 'g');
-    const table = await IcebergTable.create(io, location, {
-      def: goldTable,
-      partition: { column: 'session_date', transform: 'day' },
-    });
+    const table = await createGoldTable(io, location);
     await table.commit({ operation: 'append', add: goldTableOf(goldRows(9)) });
     const [file] = await table.files();
     const bytes = await readFile(file!.path);

@@ -5,6 +5,8 @@ import type { Table } from 'apache-arrow';
 import { goldTable } from '../../schemas/gold.js';
 import { tableFromRows } from '../../src/columns/rows-table.js';
 import { tableToRows } from '../../src/columns/table-rows.js';
+import { type FileIO, IcebergTable } from '../../src/iceberg/index.js';
+import { TABLES } from '../../src/lakehouse/warehouse.js';
 
 /** A fresh temp directory and its cleanup. */
 export async function tempDir(
@@ -65,4 +67,16 @@ export function sortedRows(table: Table, key: readonly string[] = ['session_id',
   const rows = tableToRows(table) as Record<string, unknown>[];
   const k = (r: Record<string, unknown>) => key.map((c) => String(r[c])).join('\u0000');
   return rows.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0));
+}
+
+/**
+ * A new gold table partitioned by day as the warehouse's is (copy-on-write unless `properties`
+ * say otherwise), at `location`.
+ */
+export function createGoldTable(
+  io: FileIO,
+  location: string,
+  options: { rowsPerFile?: number; properties?: Record<string, string> } = {},
+): Promise<IcebergTable> {
+  return IcebergTable.create(io, location, { def: goldTable, partition: TABLES.gold.partition, ...options });
 }

@@ -1,4 +1,4 @@
-import { Float64, makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { groupRows, lookupRows } from '../../src/kernels/key-columns.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
-import { icebergRead } from 'icebird';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceName } from '../../schemas/bronze.js';
 import { goldTable } from '../../schemas/gold.js';
@@ -15,7 +15,7 @@ import { readTable } from '../../src/lakehouse/warehouse.js';
 import type { InputFile } from '../../src/read/index.js';
 import { runPipeline } from '../../src/run/run-pipeline.js';
 import { serveDirectory } from '../iceberg/http-server.js';
-import { icebirdToRows, sortByKey, toMillis } from '../iceberg/icebird-rows.js';
+import { icebirdVersionRows, sortByKey, toMillis } from '../iceberg/icebird-rows.js';
 
 const GOLD = 'gold.user_session_analysis';
 const TIME_ZONE = 'America/Lima';
@@ -139,10 +139,7 @@ describe('SPEC §6: incremental runs over arrival batches converge to one run ov
       let versions = 0;
       for (const snapshot of table.snapshots()) {
         const version = await firstVersionWith(tableUrl, snapshot.snapshot_id);
-        const theirs = icebirdToRows(
-          await icebergRead({ tableUrl, metadataFileName: `v${version}.metadata.json` }),
-          goldTable,
-        );
+        const theirs = await icebirdVersionRows(tableUrl, version, goldTable);
         const ours = toMillis(tableToRows(await table.read({ snapshotId: snapshot.snapshot_id })), goldTable);
         expect(sortByKey(theirs, key), snapshot.snapshot_id).toEqual(sortByKey(ours, key));
         versions++;
@@ -158,10 +155,7 @@ describe('SPEC §6: incremental runs over arrival batches converge to one run ov
         const url = `${server.url}/batches/silver/${name}`;
         const silver = await warehouse.table(`silver.${name}`);
         const hint = (await (await fetch(`${url}/metadata/version-hint.text`)).text()).trim();
-        const theirs = icebirdToRows(
-          await icebergRead({ tableUrl: url, metadataFileName: `v${hint}.metadata.json` }),
-          def,
-        );
+        const theirs = await icebirdVersionRows(url, hint, def);
         const ours = toMillis(tableToRows(await silver.read()), def);
         expect(ours.length).toBeGreaterThan(0);
         expect(sortByKey(theirs, key), name).toEqual(sortByKey(ours, key));

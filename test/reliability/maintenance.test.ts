@@ -1,6 +1,5 @@
 import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { goldTable } from '../../schemas/gold.js';
 import { type FileIO, IcebergTable, localFileIO, mappedFileIO } from '../../src/iceberg/index.js';
@@ -10,8 +9,8 @@ import { readTable, TABLES } from '../../src/lakehouse/warehouse.js';
 import { bytesInput } from '../../src/read/index.js';
 import { runPipeline } from '../../src/run/run-pipeline.js';
 import { serveDirectory } from '../iceberg/http-server.js';
-import { icebirdToRows, sortByKey } from '../iceberg/icebird-rows.js';
-import { goldRows, goldTableOf, sortedRows, tempDir } from '../iceberg/support.js';
+import { icebirdVersionRows, sortByKey } from '../iceberg/icebird-rows.js';
+import { createGoldTable, goldRows, goldTableOf, sortedRows, tempDir } from '../iceberg/support.js';
 import { bundleCli, checkWarehouse, comparableRows, runCli } from './support/warehouse-check.js';
 
 const ON = ['session_id', 'user_id'] as const;
@@ -43,21 +42,13 @@ describe('issue 7 §2 maintenance: expire-snapshots and remove-orphans', () => {
   });
 
   async function icebirdRows(tableUrl: string, version: number) {
-    return sortByKey(
-      icebirdToRows(
-        await icebergRead({ tableUrl, metadataFileName: `v${version}.metadata.json` }),
-        goldTable,
-      ),
-      ON,
-    );
+    return sortByKey(await icebirdVersionRows(tableUrl, version, goldTable), ON);
   }
 
   it('remove-orphans deletes what a killed commit left (data, deletes, manifests, temp metadata) and nothing else', async () => {
     const tableUrl = `${server.url}/orphans/gold`;
     const io = mappedFileIO(localFileIO(), { [`${server.url}/`]: `${dir}/` });
-    const table = await IcebergTable.create(io, tableUrl, {
-      def: goldTable,
-      partition: { column: 'session_date', transform: 'day' },
+    const table = await createGoldTable(io, tableUrl, {
       properties: { 'write.merge.mode': 'merge-on-read' },
       rowsPerFile: 5,
     });
@@ -100,11 +91,7 @@ describe('issue 7 §2 maintenance: expire-snapshots and remove-orphans', () => {
   it('expire-snapshots drops old snapshots and exactly the files only they reached; retained ones read the same (ours and icebird)', async () => {
     const tableUrl = `${server.url}/expire/gold`;
     const io = mappedFileIO(localFileIO(), { [`${server.url}/`]: `${dir}/` });
-    const table = await IcebergTable.create(io, tableUrl, {
-      def: goldTable,
-      partition: { column: 'session_date', transform: 'day' },
-      rowsPerFile: 6,
-    });
+    const table = await createGoldTable(io, tableUrl, { rowsPerFile: 6 });
     const base = goldRows(24);
     await table.commit({ operation: 'append', add: goldTableOf(base) });
     await table.merge(goldTableOf([{ ...base[0]!, total_events: 77 }]), { on: ON });

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goldTable } from '../../schemas/gold.js';
 import { createLogger, REDACT_PATHS, REDACTED, scrubSecrets } from '../../src/cli/logger.js';
 import { writePositionDeletes } from '../../src/iceberg/data-files.js';
-import { IcebergTable, localFileIO, UnsafeLocationError } from '../../src/iceberg/index.js';
+import { localFileIO, UnsafeLocationError } from '../../src/iceberg/index.js';
 import { childLocation } from '../../src/iceberg/table-paths.js';
 import { localWarehouse } from '../../src/io/local-warehouse.js';
 import { bytesInput } from '../../src/read/index.js';
 import { runPipeline } from '../../src/run/run-pipeline.js';
-import { goldRows, goldTableOf, tempDir } from '../iceberg/support.js';
+import { createGoldTable, goldRows, goldTableOf, tempDir } from '../iceberg/support.js';
 
 /** Every file under `dir`, as absolute paths. */
 async function walk(dir: string): Promise<string[]> {
@@ -102,10 +102,7 @@ describe('issue 7 §5 security: data can never place a file outside the warehous
   it('a partition value that is not a date (e.g. read from a hostile manifest) is refused before anything is written', async () => {
     const location = join(dir, 'guarded', 'gold');
     const io = localFileIO();
-    const table = await IcebergTable.create(io, location, {
-      def: goldTable,
-      partition: { column: 'session_date', transform: 'day' },
-    });
+    const table = await createGoldTable(io, location);
     await table.commit({ operation: 'append', add: goldTableOf(goldRows(3)) });
     const [file] = await table.files();
     const context = {
