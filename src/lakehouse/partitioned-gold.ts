@@ -57,6 +57,7 @@ import { formatDay, formatTimestamp, TimeZone } from '../time/index.js';
 import { foldSilver } from './fold-silver.js';
 import { describeFiles, type IngestedFile, ingestedSummary, newInputs } from './ingested-files.js';
 import { DEFAULT_LOOKBACK, parseLookback } from './lookback.js';
+import { quarantineRecordsBySource } from './quarantine-records.js';
 import {
   GOLD_KEY,
   type GoldDelta,
@@ -66,7 +67,14 @@ import {
   type SilverDelta,
 } from './recompute-gold.js';
 import { concatTables } from './silver-merge.js';
-import { icebergWarehouse, RUN_FILES, TABLES, type TableSpec, tableLocation } from './warehouse.js';
+import {
+  icebergWarehouse,
+  RUN_FILES,
+  TABLES,
+  type TableSpec,
+  tableLocation,
+  writeQuarantineFiles,
+} from './warehouse.js';
 
 /** Work-list files of a run, relative to the warehouse root. */
 export const WORK_FILES = {
@@ -284,25 +292,12 @@ export async function planPartitionedGold(options: PlanPartitionedGoldOptions): 
   const items: GoldWorkItem[] = [];
   if (silver) {
     // Quarantine first, then silver (like `commitRun`); gold is the commit step's.
-    for (const q of SOURCES) {
-      const records = result.quarantined.filter((r) => r.source === q);
-      if (records.length === 0) continue;
-      const lines = records.map((r) =>
-        JSON.stringify({
-          source: r.source,
-          file: r.file,
-          line: r.line,
-          reason: r.reason,
-          message: r.message,
-          raw: r.raw,
-          run_id: runId,
-        }),
-      );
-      await options.io.write(
-        join(options.location, RUN_FILES.quarantine(q, runId)),
-        encoder.encode(`${lines.join('\n')}\n`),
-      );
-    }
+    await writeQuarantineFiles(
+      options.io,
+      options.location,
+      quarantineRecordsBySource(result.quarantined, runId),
+      runId,
+    );
     for (const source of SOURCES) {
       const delta = silver[source];
       if (delta.upserts.numRows === 0 && fresh[source].length === 0) continue;

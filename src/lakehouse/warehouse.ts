@@ -209,19 +209,7 @@ export function icebergWarehouse(
       const change = run.gold;
       if (!change) return writeReport();
       const started = performance.now();
-      const written: string[] = [];
-      try {
-        for (const source of SOURCES) {
-          const records = run.quarantine[source];
-          if (records.length === 0) continue;
-          const file = join(location, RUN_FILES.quarantine(source, run.runId));
-          await io.write(file, encoder.encode(`${records.map((r) => JSON.stringify(r)).join('\n')}\n`));
-          written.push(file);
-        }
-      } catch (error) {
-        await Promise.all(written.map((f) => io.remove(f).catch(() => {})));
-        throw error;
-      }
+      await writeQuarantineFiles(io, location, run.quarantine, run.runId);
       const summaryOf = (files: Partial<Record<SourceName, readonly IngestedFile[]>>) => ({
         'goldsmith.run-id': run.runId,
         ...ingestedSummary(files),
@@ -262,6 +250,32 @@ export function icebergWarehouse(
       await writeReport();
     },
   };
+}
+
+/**
+ * Writes a run's quarantine records, one JSON Lines file per source that has any
+ * (`quarantine/<source>/<run-id>.jsonl`). If a write fails, the files already written are
+ * removed before the error is thrown.
+ */
+export async function writeQuarantineFiles(
+  io: FileIO,
+  location: string,
+  records: Record<SourceName, readonly QuarantineRecord[]>,
+  runId: string,
+): Promise<void> {
+  const written: string[] = [];
+  try {
+    for (const source of SOURCES) {
+      const lines = records[source];
+      if (lines.length === 0) continue;
+      const file = join(location, RUN_FILES.quarantine(source, runId));
+      await io.write(file, encoder.encode(`${lines.map((r) => JSON.stringify(r)).join('\n')}\n`));
+      written.push(file);
+    }
+  } catch (error) {
+    await Promise.all(written.map((f) => io.remove(f).catch(() => {})));
+    throw error;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,5 +125,29 @@ describe('partitioned gold (the Distributed Map variant in the library)', () => 
     await commitPartitionedGold(io, location, again.plan, []);
     await gold.refresh();
     expect(gold.snapshots()).toHaveLength(3);
+  });
+
+  it('quarantines like runPipeline: the same records, invalid UTF-8 kept exactly (raw_base64)', async () => {
+    const bytes = new TextEncoder().encode(event('E1', 'S1', 'U1', 'page_view', '2025-03-01T10:00:00'));
+    const corrupt = Uint8Array.of(...bytes, 0x7b, 0x22, 0xff, 0x22, 0x7d, 0x0a); // {"<0xff>"}
+    const inputs = {
+      users: [bytesInput('users.csv', USERS)],
+      transactions: [],
+      events: [bytesInput('e.jsonl', corrupt)],
+    };
+    const location = join(dir, 'quarantine-fanned');
+    const { plan } = await planPartitionedGold({ io: localFileIO(), location, inputs, runId: 'R1' });
+    const single = join(dir, 'quarantine-single');
+    await runPipeline({ inputs, warehouse: localWarehouse(single), runId: 'R1' });
+    const fanned = await readFile(join(location, 'quarantine/events/R1.jsonl'), 'utf8');
+    expect(fanned).toBe(await readFile(join(single, 'quarantine/events/R1.jsonl'), 'utf8'));
+    const [record] = fanned
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { raw_base64?: string });
+    expect(Buffer.from(record!.raw_base64!, 'base64')).toEqual(
+      Buffer.from(corrupt.subarray(bytes.length, -1)),
+    );
+    expect(plan.run_id).toBe('R1');
   });
 });
