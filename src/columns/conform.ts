@@ -185,13 +185,13 @@ export function conformToSchema(table: Table, def: TableDef): Table {
     if (!vector)
       throw new TypeError(`table has no column "${column.name}" (it has ${table.schema.names.join(', ')})`);
     const only = vector.data.length === 1 ? vector.data[0]! : undefined;
-    // Already in the exact physical type (goldsmith's own tables): nothing to re-lay.
-    // (Lists are always re-laid: their element field's name and nullability are part of the schema.)
+    // Already in the exact physical type (goldsmith's own tables): nothing to re-lay. For a list
+    // that includes its element field's name and nullability, and one plain Utf8 child.
     const exact =
       only !== undefined &&
       only.offset === 0 &&
-      column.type !== 'string-list' &&
-      util.compareTypes(only.type, schema.fields[i]!.type);
+      util.compareTypes(only.type, schema.fields[i]!.type) &&
+      (column.type !== 'string-list' || only.children[0]?.offset === 0);
     // The schema's own type object (buffers shared): arrow-js compares schemas field by field, and
     // a TimestampMicrosecond from a Parquet reader does not equal a Timestamp_ of the same unit.
     columns[column.name] = makeVector(

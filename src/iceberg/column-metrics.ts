@@ -1,6 +1,7 @@
-import type { Table } from 'apache-arrow';
+import { DataType, type Table, type Vector } from 'apache-arrow';
 import type { IcebergSchema } from '../../schemas/derive-iceberg.js';
 import { numberView, stringView } from '../columns/column-views.js';
+import type { ChunkStatistics, FooterStatistics } from '../io/parquet-footer.js';
 import { compareBytes } from '../kernels/key-columns.js';
 
 /** An Iceberg map `int → long` or `int → binary` as Avro stores it: an array of key/value records. */
@@ -19,6 +20,9 @@ type MetricsMode =
   | { kind: 'counts' }
   | { kind: 'truncate'; length: number }
   | { kind: 'full' };
+
+/** A column's null count and (when kept) its lower and upper bound. */
+type Bounds = { nulls: number; lower?: Buffer; upper?: Buffer };
 
 const DEFAULT_TRUNCATE = 16;
 /** Mean string length above which a column is free text: bounds would be noise, so counts only. */
@@ -99,24 +103,60 @@ export function truncateUpper(value: Buffer, limit: number): Buffer | undefined 
   return undefined;
 }
 
-function stringBounds(
-  table: Table,
-  name: string,
-  mode: MetricsMode | undefined,
-): { nulls: number; lower?: Buffer; upper?: Buffer } {
-  const view = stringView(table.getChild(name)!);
-  const { starts, ends } = view;
-  // Decide the mode first (one cheap pass): free text skips the comparisons altogether.
-  let nulls = 0;
+/**
+ * Bytes of a string column's values, from its offsets (no pass over the rows): a dictionary
+ * chunk counts its dictionary's mean value length per non-null row.
+ */
+function stringBytes(vector: Vector): number {
   let bytes = 0;
-  for (let row = 0; row < view.length; row++) {
-    if (view.nulls?.[row]) nulls++;
-    else bytes += ends[row]! - starts[row]!;
+  for (const data of vector.data) {
+    if (DataType.isDictionary(data.type)) {
+      const dict = data.dictionary!;
+      const offsets = dict.data[0]!.valueOffsets as Int32Array;
+      const mean = dict.length === 0 ? 0 : (offsets[dict.length]! - offsets[0]!) / dict.length;
+      bytes += mean * (data.length - data.nullCount);
+    } else {
+      const offsets = data.valueOffsets as Int32Array;
+      bytes += offsets[data.length]! - offsets[0]!;
+    }
   }
-  const values = view.length - nulls;
-  const effective =
-    mode ?? (values > 0 && bytes / values > FREE_TEXT_MEAN_BYTES ? { kind: 'counts' } : undefined);
+  return bytes;
+}
+
+/** The effective mode of a string column: free text (long values) gets counts unless set. */
+function stringMode(mode: MetricsMode | undefined, values: number, bytes: number): MetricsMode | undefined {
+  return mode ?? (values > 0 && bytes / values > FREE_TEXT_MEAN_BYTES ? { kind: 'counts' } : undefined);
+}
+
+function truncateLimit(mode: MetricsMode | undefined): number {
+  return mode?.kind === 'full'
+    ? Number.POSITIVE_INFINITY
+    : mode?.kind === 'truncate'
+      ? mode.length
+      : DEFAULT_TRUNCATE;
+}
+
+/** Iceberg string bounds of a min and max value, truncated as the mode says. */
+function truncatedBounds(
+  min: Buffer,
+  max: Buffer,
+  mode: MetricsMode | undefined,
+): { lower: Buffer; upper?: Buffer } {
+  const limit = truncateLimit(mode);
+  const lower = truncateLower(min, limit);
+  const upper = truncateUpper(max, limit);
+  return upper ? { lower, upper } : { lower };
+}
+
+function stringBounds(table: Table, name: string, mode: MetricsMode | undefined): Bounds {
+  // Decide the mode first (from the offsets): free text skips the comparisons altogether.
+  const vector = table.getChild(name)!;
+  const nulls = vector.nullCount;
+  const values = table.numRows - nulls;
+  const effective = stringMode(mode, values, stringBytes(vector));
   if (values === 0 || effective?.kind === 'counts' || effective?.kind === 'none') return { nulls };
+  const view = stringView(vector);
+  const { starts, ends } = view;
   let min = -1;
   let max = -1;
   for (let row = 0; row < view.length; row++) {
@@ -132,15 +172,14 @@ function stringBounds(
     )
       max = row;
   }
-  const limit =
-    effective?.kind === 'full'
-      ? Number.POSITIVE_INFINITY
-      : effective?.kind === 'truncate'
-        ? effective.length
-        : DEFAULT_TRUNCATE;
-  const lower = truncateLower(Buffer.from(view.bytes.subarray(starts[min]!, ends[min]!)), limit);
-  const upper = truncateUpper(Buffer.from(view.bytes.subarray(starts[max]!, ends[max]!)), limit);
-  return upper ? { nulls, lower, upper } : { nulls, lower };
+  return {
+    nulls,
+    ...truncatedBounds(
+      Buffer.from(view.bytes.subarray(starts[min]!, ends[min]!)),
+      Buffer.from(view.bytes.subarray(starts[max]!, ends[max]!)),
+      effective,
+    ),
+  };
 }
 
 function numberBounds(values: Float64Array): { nulls: number; min: number; max: number } {
@@ -167,16 +206,88 @@ const ENCODERS: Record<string, (v: number) => Buffer> = {
   boolean: (v) => Buffer.from([v ? 1 : 0]),
 };
 
+// Parquet physical types (parquet-format `Type`) whose PLAIN bytes the footer bounds use.
+const PARQUET_BOOLEAN = 0;
+const PARQUET_INT32 = 1;
+const PARQUET_INT64 = 2;
+const PARQUET_BYTE_ARRAY = 6;
+
+/** The Parquet physical type whose PLAIN statistics bytes are already this type's bound encoding. */
+const SAME_BYTES: Record<string, number> = {
+  int: PARQUET_INT32,
+  date: PARQUET_INT32,
+  long: PARQUET_INT64,
+  timestamptz: PARQUET_INT64,
+  timestamp: PARQUET_INT64,
+  boolean: PARQUET_BOOLEAN,
+};
+
+/**
+ * Null count and bounds of a primitive column from its Parquet chunk statistics (Iceberg's own
+ * writers do the same); undefined when the footer cannot give them exactly, and the values are
+ * scanned instead.
+ */
+function footerBounds(
+  chunk: ChunkStatistics | undefined,
+  type: string,
+  mode: MetricsMode | undefined,
+  vector: Vector,
+): Bounds | undefined {
+  if (!chunk?.exact || chunk.nullCount === undefined) return undefined;
+  const nulls = Number(chunk.nullCount);
+  if (nulls !== vector.nullCount) return undefined;
+  const { min, max } = chunk;
+  if (nulls === vector.length) return { nulls };
+  if (!min || !max) return undefined;
+  if (type === 'string') {
+    if (chunk.physicalType !== PARQUET_BYTE_ARRAY) return undefined;
+    const effective = stringMode(mode, vector.length - nulls, stringBytes(vector));
+    if (effective?.kind === 'counts') return { nulls };
+    return { nulls, ...truncatedBounds(Buffer.from(min), Buffer.from(max), effective) };
+  }
+  if (mode?.kind === 'counts') return { nulls };
+  if (type.startsWith('decimal')) {
+    const read = (bytes: Uint8Array) => {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return chunk.physicalType === PARQUET_INT64
+        ? Number(view.getBigInt64(0, true))
+        : view.getInt32(0, true);
+    };
+    if (chunk.physicalType !== PARQUET_INT32 && chunk.physicalType !== PARQUET_INT64) return undefined;
+    return { nulls, lower: decimalBytes(read(min)), upper: decimalBytes(read(max)) };
+  }
+  if (SAME_BYTES[type] !== chunk.physicalType) return undefined;
+  return { nulls, lower: Buffer.from(min), upper: Buffer.from(max) };
+}
+
+/** Null count and bounds of a primitive column, computed over its values. */
+function scannedBounds(table: Table, name: string, type: string, mode: MetricsMode | undefined): Bounds {
+  if (type === 'string') return stringBounds(table, name, mode);
+  const bounds = numberBounds(numberView(table.getChild(name)!));
+  const encode = type.startsWith('decimal') ? decimalBytes : ENCODERS[type];
+  if (!encode || bounds.nulls === table.numRows || mode?.kind === 'counts') return { nulls: bounds.nulls };
+  return { nulls: bounds.nulls, lower: encode(bounds.min), upper: encode(bounds.max) };
+}
+
+/** Column chunk statistics by column path, when the file is one row group (ours are). */
+function chunksByPath(footer: FooterStatistics | undefined): Map<string, ChunkStatistics> | undefined {
+  if (footer?.length !== 1) return undefined;
+  return new Map(footer[0]!.map((chunk) => [chunk.path, chunk]));
+}
+
 /**
  * Value counts, null counts and lower/upper bounds of every column of a data file, keyed by
- * field id (list columns by their element id, counts only, as Spark does). Computed over
- * column views, one pass per column.
+ * field id (list columns by their element id, counts only, as Spark does). With the file's
+ * Parquet `footer`, bounds and null counts come from its exact chunk statistics; otherwise (or
+ * where the footer falls short) one pass over each column's values computes them.
  */
 export function columnMetrics(
   table: Table,
   schema: IcebergSchema,
   properties: Readonly<Record<string, string>>,
+  footer?: FooterStatistics,
 ): ColumnMetrics {
+  const chunks = chunksByPath(footer);
   const metrics: ColumnMetrics = {
     value_counts: [],
     null_value_counts: [],
@@ -203,20 +314,9 @@ export function columnMetrics(
       continue;
     }
     metrics.value_counts.push({ key: field.id, value: rows });
-    let nulls: number;
-    let lower: Buffer | undefined;
-    let upper: Buffer | undefined;
-    if (type === 'string') {
-      ({ nulls, lower, upper } = stringBounds(table, field.name, mode));
-    } else {
-      const bounds = numberBounds(numberView(vector));
-      nulls = bounds.nulls;
-      const encode = type.startsWith('decimal') ? decimalBytes : ENCODERS[type];
-      if (encode && bounds.nulls < table.numRows && mode?.kind !== 'counts') {
-        lower = encode(bounds.min);
-        upper = encode(bounds.max);
-      }
-    }
+    const { nulls, lower, upper } =
+      footerBounds(chunks?.get(field.name), type, mode, vector) ??
+      scannedBounds(table, field.name, type, mode);
     metrics.null_value_counts.push({ key: field.id, value: BigInt(nulls) });
     if (lower) metrics.lower_bounds.push({ key: field.id, value: lower });
     if (upper) metrics.upper_bounds.push({ key: field.id, value: upper });

@@ -4,6 +4,7 @@ import type { TableDef } from '../../schemas/logical-types.js';
 import { withSchema } from '../columns/take.js';
 import { Utf8Builder } from '../columns/utf8-builder.js';
 import { tableToParquet } from '../io/parquet.js';
+import { footerStatistics } from '../io/parquet-footer.js';
 import { columnMetrics, type IntMap } from './column-metrics.js';
 import { withFieldIds } from './field-ids.js';
 import type { FileIO } from './file-io.js';
@@ -56,13 +57,14 @@ export async function writeDataFiles(
 ): Promise<DataFileRecord[]> {
   if (rows.numRows === 0) return [];
   const out: DataFileRecord[] = [];
+  const writes = new WritesInFlight();
   for (const slice of splitByPartition(rows, context.spec, context.schema)) {
     const perFile = rowsPerFile(slice.rows, context.rowsPerFile);
     for (let from = 0; from < slice.rows.numRows; from += perFile) {
       const part = slice.rows.slice(from, Math.min(slice.rows.numRows, from + perFile));
       const bytes = tableToParquet(withFieldIds(part, context.schema));
       const path = dataFile(context, slice.path, `${newUuid()}.parquet`);
-      await io.write(path, bytes);
+      await writes.add(io.write(path, bytes));
       out.push({
         content: FileContent.DATA,
         file_path: path,
@@ -70,12 +72,42 @@ export async function writeDataFiles(
         partition: slice.values,
         record_count: BigInt(part.numRows),
         file_size_in_bytes: BigInt(bytes.length),
-        ...columnMetrics(part, context.schema, context.properties),
+        ...columnMetrics(part, context.schema, context.properties, footerStatistics(bytes)),
         sort_order_id: 0,
       });
     }
   }
+  await writes.drain();
   return out;
+}
+
+/** Data file writes that may be in flight at once while the next file is encoded. */
+const MAX_WRITES_IN_FLIGHT = 4;
+
+/**
+ * Overlaps file writes with encoding: the next file is encoded while earlier ones are still being
+ * written (a disk's or S3's latency, not our CPU), at most {@link MAX_WRITES_IN_FLIGHT} at once,
+ * so at most that many encoded files are held. The first failure is thrown by `add` or `drain`
+ * once the writes before it have settled.
+ */
+class WritesInFlight {
+  private readonly pending: Promise<void>[] = [];
+  private failure: { error: unknown } | undefined;
+
+  async add(write: Promise<void>): Promise<void> {
+    this.pending.push(
+      write.catch((error: unknown) => {
+        this.failure ??= { error };
+      }),
+    );
+    if (this.pending.length >= MAX_WRITES_IN_FLIGHT) await this.pending.shift();
+    if (this.failure) await this.drain();
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.pending.splice(0));
+    if (this.failure) throw this.failure.error;
+  }
 }
 
 /**
