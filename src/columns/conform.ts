@@ -171,6 +171,20 @@ function conformColumn(vector: Vector, column: ColumnDef, type: DataType) {
 }
 
 /**
+ * True when data of type `actual` already has the physical layout of `expected`. Dictionary
+ * types compare by their index and value types: each dictionary builder gives its type a new
+ * id, which says nothing about the layout.
+ */
+function sameLayout(actual: DataType, expected: DataType): boolean {
+  if (DataType.isDictionary(actual) && DataType.isDictionary(expected))
+    return (
+      util.compareTypes(actual.indices, expected.indices) &&
+      util.compareTypes(actual.dictionary, expected.dictionary)
+    );
+  return util.compareTypes(actual, expected);
+}
+
+/**
  * Re-lays any Arrow table holding a definition's columns into goldsmith's exact physical schema:
  * one chunk, declared column order, dictionary-encoded where declared, timestamps as
  * microsecond UTC (from any unit, with or without a zone, or plain Int64 microseconds), dates as
@@ -190,7 +204,7 @@ export function conformToSchema(table: Table, def: TableDef): Table {
     const exact =
       only !== undefined &&
       only.offset === 0 &&
-      util.compareTypes(only.type, schema.fields[i]!.type) &&
+      sameLayout(only.type, schema.fields[i]!.type) &&
       (column.type !== 'string-list' || only.children[0]?.offset === 0);
     // The schema's own type object (buffers shared): arrow-js compares schemas field by field, and
     // a TimestampMicrosecond from a Parquet reader does not equal a Timestamp_ of the same unit.
