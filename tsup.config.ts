@@ -10,6 +10,7 @@ export default defineConfig({
     'engines/duckdb/index': 'engines/duckdb/index.ts',
     'engines/workers/index': 'engines/workers/index.ts',
     'engines/workers/worker': 'engines/workers/worker.ts',
+    'io/parquet-worker': 'src/io/parquet-worker.ts',
     'engines/lambda/index': 'engines/lambda/index.ts',
   },
   format: ['esm'],

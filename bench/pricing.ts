@@ -19,6 +19,8 @@
  * Transcribed on the date below from those pages as published; check them before quoting a bill.
  */
 
+import { LAMBDA_MB_PER_VCPU } from '../src/io/parquet-encoder.js';
+
 /** Date the numbers below were last checked against the sources above. */
 export const PRICES_AS_OF = '2026-11-29';
 
@@ -42,8 +44,8 @@ export const LAMBDA_LIMITS = {
   /** Memory range, MB (Lambda's "MB" are MiB: 10,240 MB = 10 GiB). */
   minMemoryMb: 128,
   maxMemoryMb: 10_240,
-  /** Memory at which a function gets one full vCPU of CPU time. */
-  mbPerVcpu: 1_769,
+  /** Memory at which a function gets one full vCPU of CPU time (the library's own constant). */
+  mbPerVcpu: LAMBDA_MB_PER_VCPU,
   /** Most vCPUs a function gets (at 10,240 MB). */
   maxVcpus: 6,
 } as const;

@@ -5,10 +5,8 @@
  * @module
  */
 
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../src/io/worker-entry.js';
 import { fromWireError, type ReplyOf, type WorkerRequest, type WorkerResponse } from './protocol.js';
 
 interface Task {
@@ -24,45 +22,16 @@ interface Slot {
   current: Task | undefined;
 }
 
-/** How to start a worker: the script (a URL, or bootstrap code with `eval`) and its options. */
-export interface WorkerEntry {
-  readonly script: URL | string;
-  readonly options: WorkerOptions;
-}
-
 /**
- * Where the worker entry is and how to start it: from `dist` the bundled `worker.js` loads
- * directly; from TypeScript source (tests, `tsx`), a bootstrap loads `worker.ts` through tsx's
- * `tsImport` (on Node 20 a worker ignores `execArgv: ['--import', 'tsx']`).
+ * The bundled `worker.js`, next to this file or under engines/workers/ when this code sits in a
+ * shared chunk; `worker.ts` from source.
  */
-export function workerEntry(): WorkerEntry {
-  const here = import.meta.url;
-  const fromSource = here.endsWith('.ts');
-  const candidates = fromSource
-    ? [new URL('./worker.ts', here)]
-    : // Bundled: next to this file, or under engines/workers/ when this code sits in a shared chunk.
-      [new URL('./worker.js', here), new URL('./engines/workers/worker.js', here)];
-  const url = candidates.find((c) => existsSync(fileURLToPath(c)));
-  if (!url)
-    throw new Error(`goldsmith workers engine: worker entry not found (looked at ${candidates.join(', ')})`);
-  if (!fromSource) return { script: url, options: {} };
-  const api = tsxEsmApi(here);
-  const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => tsx.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(here)}));`;
-  return { script: bootstrap, options: { eval: true } };
-}
-
-/** The ESM build of `tsx/esm/api` (require.resolve would give the CommonJS one). */
-function tsxEsmApi(from: string): string {
-  const manifest = createRequire(from).resolve('tsx/package.json');
-  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as {
-    exports: Record<string, { import?: { default?: string } } | string>;
-  };
-  const entry = exports['./esm/api'];
-  const path = typeof entry === 'object' ? entry.import?.default : undefined;
-  if (!path)
-    throw new Error('goldsmith workers engine: cannot find tsx/esm/api to load worker.ts from source');
-  return new URL(path, pathToFileURL(manifest)).href;
-}
+const WORKER_PATHS = {
+  from: import.meta.url,
+  source: './worker.ts',
+  bundled: ['./worker.js', './engines/workers/worker.js'],
+  what: 'workers engine',
+};
 
 /** What the engine needs of a pool: a size and request/reply (the worker pool, or a test double). */
 export interface RequestPool {
@@ -89,7 +58,7 @@ export class WorkerPool implements RequestPool {
     if (!Number.isInteger(size) || size < 1)
       throw new RangeError(`threads must be a positive integer, got ${size}`);
     this.size = size;
-    const { script, options } = workerEntry();
+    const { script, options } = workerEntry(WORKER_PATHS);
     this.slots = Array.from({ length: size }, (_, index) => {
       const worker = new Worker(script, { ...options, name: `goldsmith-worker-${index}` });
       // Idle workers must not keep the process alive (a caller that forgets close() still exits).

@@ -4,6 +4,7 @@ import type { TableDef } from '../../schemas/logical-types.js';
 import { withSchema } from '../columns/take.js';
 import { Utf8Builder } from '../columns/utf8-builder.js';
 import { tableToParquet } from '../io/parquet.js';
+import { parquetEncoder } from '../io/parquet-encoder.js';
 import { footerStatistics } from '../io/parquet-footer.js';
 import { columnMetrics, type IntMap } from './column-metrics.js';
 import { withFieldIds } from './field-ids.js';
@@ -11,7 +12,7 @@ import type { FileIO } from './file-io.js';
 import { newUuid } from './ids.js';
 import { type DataFileRecord, FileContent } from './manifest.js';
 import type { PartitionSpecJson } from './metadata.js';
-import { partitionPath, splitByPartition } from './partition-spec.js';
+import { type PartitionValues, partitionPath, splitByPartition } from './partition-spec.js';
 import { childLocation } from './table-paths.js';
 
 /** What writing data files needs to know about the table. */
@@ -58,28 +59,63 @@ export async function writeDataFiles(
   if (rows.numRows === 0) return [];
   const out: DataFileRecord[] = [];
   const writes = new WritesInFlight();
+  const encoder = parquetEncoder();
+  // Files being encoded (on the worker lane, or done here), finished in order.
+  const encoding: EncodingFile[] = [];
+  const finishOne = async () => {
+    const job = encoding.shift()!;
+    const bytes = await job.bytes;
+    await writes.add(io.write(job.path, bytes));
+    out.push({
+      content: FileContent.DATA,
+      file_path: job.path,
+      file_format: 'PARQUET',
+      partition: job.partition,
+      record_count: BigInt(job.part.numRows),
+      file_size_in_bytes: BigInt(bytes.length),
+      ...columnMetrics(job.part, context.schema, context.properties, footerStatistics(bytes)),
+      sort_order_id: 0,
+    });
+  };
   for (const slice of splitByPartition(rows, context.spec, context.schema)) {
     const perFile = rowsPerFile(slice.rows, context.rowsPerFile);
     for (let from = 0; from < slice.rows.numRows; from += perFile) {
       const part = slice.rows.slice(from, Math.min(slice.rows.numRows, from + perFile));
-      const bytes = tableToParquet(withFieldIds(part, context.schema));
       const path = dataFile(context, slice.path, `${newUuid()}.parquet`);
-      await writes.add(io.write(path, bytes));
-      out.push({
-        content: FileContent.DATA,
-        file_path: path,
-        file_format: 'PARQUET',
+      const job: EncodingFile = {
+        part,
+        path,
         partition: slice.values,
-        record_count: BigInt(part.numRows),
-        file_size_in_bytes: BigInt(bytes.length),
-        ...columnMetrics(part, context.schema, context.properties, footerStatistics(bytes)),
-        sort_order_id: 0,
-      });
+        bytes: encoder.encode(withFieldIds(part, context.schema)),
+        done: false,
+      };
+      // Marks it done either way (and handles a rejection until finishOne awaits it).
+      job.bytes.then(
+        () => (job.done = true),
+        () => (job.done = true),
+      );
+      encoding.push(job);
+      // Let the worker's replies in, then finish what is done (or wait when too far ahead).
+      await new Promise(setImmediate);
+      while (encoding[0]?.done || encoding.length > MAX_ENCODING_AHEAD) await finishOne();
     }
   }
+  while (encoding.length > 0) await finishOne();
   await writes.drain();
   return out;
 }
+
+/** A data file on its way: its rows, where it goes, and its Parquet bytes once encoded. */
+interface EncodingFile {
+  readonly part: Table;
+  readonly path: string;
+  readonly partition: PartitionValues;
+  readonly bytes: Promise<Uint8Array>;
+  done: boolean;
+}
+
+/** Files encoded ahead of the one being finished (bounds the encoded bytes held). */
+const MAX_ENCODING_AHEAD = 4;
 
 /** Data file writes that may be in flight at once while the next file is encoded. */
 const MAX_WRITES_IN_FLIGHT = 4;

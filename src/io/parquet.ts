@@ -32,23 +32,34 @@ function worthADictionary(table: Table, name: string): boolean {
   return seen.size < sampled * 0.1;
 }
 
+/** The string columns of `table` worth Parquet dictionary encoding (see {@link worthADictionary}). */
+export function dictionaryColumns(table: Table): string[] {
+  return table.schema.fields.map((f) => f.name).filter((name) => worthADictionary(table, name));
+}
+
 /**
- * Encodes an Arrow table as Parquet with snappy compression (the seed's table property), via
- * parquet-wasm. Timestamps are written as `TIMESTAMP(MICROS, isAdjustedToUTC)`, so DuckDB and
- * Spark read `timestamp with time zone`; decimals keep DECIMAL(10,2). Min/max statistics are kept
- * per column chunk (what readers prune with); dictionary encoding only for repetitive strings.
+ * Encodes an Arrow IPC stream as Parquet with snappy compression (the seed's table property),
+ * via parquet-wasm. Min/max statistics are kept per column chunk (what readers prune with, and
+ * where the Iceberg metrics come from); dictionary encoding only for `dictionary` columns. Runs
+ * on whichever thread calls it (see `parquet-encoder.ts` for the worker lane).
  */
-export function tableToParquet(table: Table): Uint8Array {
-  const wasmTable = WasmTable.fromIPCStream(tableToIPC(table, 'stream'));
+export function ipcToParquet(ipc: Uint8Array, dictionary: readonly string[]): Uint8Array {
+  const wasmTable = WasmTable.fromIPCStream(ipc);
   let properties = new WriterPropertiesBuilder()
     .setCompression(Compression.SNAPPY)
     .setStatisticsEnabled(EnabledStatistics.Chunk)
     .setDictionaryEnabled(false);
-  for (const field of table.schema.fields) {
-    if (worthADictionary(table, field.name))
-      properties = properties.setColumnDictionaryEnabled(field.name, true);
-  }
+  for (const name of dictionary) properties = properties.setColumnDictionaryEnabled(name, true);
   return writeParquet(wasmTable, properties.build());
+}
+
+/**
+ * Encodes an Arrow table as Parquet on this thread ({@link ipcToParquet}). Timestamps are
+ * written as `TIMESTAMP(MICROS, isAdjustedToUTC)`, so DuckDB and Spark read `timestamp with
+ * time zone`; decimals keep DECIMAL(10,2).
+ */
+export function tableToParquet(table: Table): Uint8Array {
+  return ipcToParquet(tableToIPC(table, 'stream'), dictionaryColumns(table));
 }
 
 /**

@@ -5,6 +5,7 @@ import type { RunReport } from '../../schemas/run-report.js';
 import { evaluateRuleset, parseRuleset } from '../dq/index.js';
 import type { Engine, PipelineResult, RunContext, StepTiming } from '../engine/index.js';
 import { CommitConflictError } from '../iceberg/errors.js';
+import { prepareParquetEncoder } from '../io/parquet-encoder.js';
 import { foldSilver } from '../lakehouse/fold-silver.js';
 import { describeFiles, newInputs } from '../lakehouse/ingested-files.js';
 import { DEFAULT_LOOKBACK, parseLookback } from '../lakehouse/lookback.js';
@@ -131,6 +132,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunPipel
       : { fresh: undefined, skipped: 0 };
     if (options.memoryLimitBytes !== undefined)
       checkMemoryBudget(fresh ?? options.inputs, state?.silverBytes ?? 0, options.memoryLimitBytes);
+    // A big run's data files are encoded on two lanes; the worker loads while the input parses.
+    if (options.warehouse) prepareParquetEncoder(inputSize(fresh ?? options.inputs).bytes);
     const result = await engine.execute(plan, {
       runId,
       processingTimestamp,
@@ -287,14 +290,20 @@ export function estimateRunMemory(inputBytes: number, silverBytes: number): numb
   );
 }
 
-function checkMemoryBudget(inputs: RunPipelineOptions['inputs'], silverBytes: number, limit: number): void {
-  let inputBytes = 0;
+/** Bytes (where known) and count of a run's input files. */
+function inputSize(inputs: RunPipelineOptions['inputs']): { bytes: number; files: number } {
+  let bytes = 0;
   let files = 0;
   for (const source of SOURCES)
     for (const file of inputs[source] ?? []) {
-      inputBytes += file.size ?? 0;
+      bytes += file.size ?? 0;
       files++;
     }
+  return { bytes, files };
+}
+
+function checkMemoryBudget(inputs: RunPipelineOptions['inputs'], silverBytes: number, limit: number): void {
+  const { bytes: inputBytes, files } = inputSize(inputs);
   const needed = estimateRunMemory(inputBytes, silverBytes);
   if (needed <= limit) return;
   const gib = (n: number) => `${(n / 2 ** 30).toFixed(1)} GiB`;

@@ -1,0 +1,176 @@
+/**
+ * Parquet encoding on two lanes: this thread and one worker thread. Encoding (parquet-wasm) is
+ * most of writing a data file; with a second core, files are encoded side by side.
+ *
+ * @module
+ */
+
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type Table, tableToIPC } from 'apache-arrow';
+import { dictionaryColumns, ipcToParquet } from './parquet.js';
+import { workerEntry } from './worker-entry.js';
+
+/** A request to the encoding worker. */
+export interface EncodeRequest {
+  readonly id: number;
+  readonly ipc: Uint8Array;
+  readonly dictionary: readonly string[];
+}
+
+/** What the encoding worker answers: ready once started, then the bytes or the error of a request. */
+export type EncodeReply =
+  | { readonly ready: true }
+  | { readonly id: number; readonly bytes: Uint8Array }
+  | { readonly id: number; readonly error: string };
+
+/** Encodes Arrow tables as Parquet data files (the same bytes on every lane). */
+export interface ParquetEncoder {
+  /** The Parquet bytes of `table`. Settles at once when this thread encoded it. */
+  encode(table: Table): Promise<Uint8Array>;
+}
+
+/** Encodes on the calling thread only. */
+export const inThreadEncoder: ParquetEncoder = {
+  encode: (table) => Promise.resolve(ipcToParquet(tableToIPC(table, 'stream'), dictionaryColumns(table))),
+};
+
+/**
+ * Largest file (Arrow IPC bytes) the worker takes: parquet-wasm's heap grows to about twice the
+ * largest file it encoded and never shrinks, so big files stay on this thread. Measured on 1M
+ * events: the worker lane costs ~45 MiB of peak RSS this way, ~120 MiB when it takes any file.
+ */
+const WORKER_MAX_FILE_BYTES = 4 << 20;
+
+const WORKER_PATHS = {
+  from: import.meta.url,
+  source: './parquet-worker.ts',
+  // Bundled: from a chunk at dist/'s root, or from dist/io/ or dist/engines/<x>/.
+  bundled: ['./io/parquet-worker.js', './parquet-worker.js', '../../io/parquet-worker.js'],
+  what: 'Parquet encoder',
+};
+
+/**
+ * This thread plus one worker: a file goes to the worker when it is idle and to this thread
+ * otherwise, so both cores encode and this thread never waits for the worker to take a file.
+ * The worker is unreferenced while idle (it never keeps a process alive); if it dies, the file
+ * it held and every later one are encoded here.
+ */
+export class TwoLaneEncoder implements ParquetEncoder {
+  private readonly worker: Worker;
+  private ready = false;
+  private broken = false;
+  private nextId = 0;
+  /** Files the worker encoded (for tests and measurements). */
+  encodedOnWorker = 0;
+  private readonly pending = new Map<
+    number,
+    { table: Table; resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }
+  >();
+
+  constructor() {
+    const { script, options } = workerEntry(WORKER_PATHS);
+    this.worker = new Worker(script, { ...options, name: 'goldsmith-parquet-encoder' });
+    this.worker.unref();
+    this.worker.on('message', (reply: EncodeReply) => this.settle(reply));
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`Parquet encoder worker exited (code ${code})`)));
+  }
+
+  /** True while the worker can take a file now. */
+  get idle(): boolean {
+    return this.ready && !this.broken && this.pending.size === 0;
+  }
+
+  encode(table: Table): Promise<Uint8Array> {
+    const ipc = tableToIPC(table, 'stream');
+    const dictionary = dictionaryColumns(table);
+    if (!this.idle || ipc.length > WORKER_MAX_FILE_BYTES)
+      return Promise.resolve(ipcToParquet(ipc, dictionary));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { table, resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, ipc, dictionary } satisfies EncodeRequest, [ipc.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Stops the worker; a file it held is encoded here, and so is every later one. */
+  async close(): Promise<void> {
+    this.broken = true;
+    await this.worker.terminate();
+  }
+
+  private settle(reply: EncodeReply): void {
+    if ('ready' in reply) {
+      this.ready = true;
+      return;
+    }
+    const job = this.pending.get(reply.id);
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (!job) return;
+    if ('bytes' in reply) {
+      this.encodedOnWorker++;
+      job.resolve(reply.bytes);
+    } else job.reject(new Error(`Parquet encoding failed in the encoder worker: ${reply.error}`));
+  }
+
+  /** The worker is gone: its files are encoded here (an encoding error would recur, so it is thrown). */
+  private fail(_cause: Error): void {
+    this.broken = true;
+    const jobs = [...this.pending.values()];
+    this.pending.clear();
+    for (const { table, resolve, reject } of jobs) {
+      try {
+        resolve(ipcToParquet(tableToIPC(table, 'stream'), dictionaryColumns(table)));
+      } catch (error) {
+        reject(error as Error);
+      }
+    }
+  }
+}
+
+/** Inputs from this size on start the worker lane (below it, starting a worker costs more than it saves). */
+export const TWO_LANES_FROM_BYTES = 32 << 20;
+
+/** Lambda's memory per vCPU of CPU time ("at 1,769 MB a function has the equivalent of one vCPU"). */
+export const LAMBDA_MB_PER_VCPU = 1_769;
+
+/**
+ * Cores this process may use. On Lambda, CPU follows the memory setting (the OS shows 2 cores
+ * even at 128 MB), so a second lane pays only from 2 × 1,769 MB.
+ */
+function cores(): number {
+  const lambdaMb = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  if (lambdaMb > 0) return Math.floor(lambdaMb / LAMBDA_MB_PER_VCPU);
+  return availableParallelism();
+}
+
+let shared: TwoLaneEncoder | undefined;
+let sharedFailed = false;
+
+/**
+ * The process's Parquet encoder: the two-lane one once {@link prepareParquetEncoder} started it,
+ * else this thread only.
+ */
+export function parquetEncoder(): ParquetEncoder {
+  return shared ?? inThreadEncoder;
+}
+
+/**
+ * Starts the worker lane ahead of a job of `inputBytes` of input, when it pays: at least
+ * {@link TWO_LANES_FROM_BYTES} and two cores (on Lambda: a memory setting of 2 × 1,769 MB or
+ * more); `GOLDSMITH_ENCODER_THREADS=0` turns it off. The worker loads while the job parses its
+ * input. Safe to call often.
+ */
+export function prepareParquetEncoder(inputBytes: number): void {
+  if (shared || sharedFailed || inputBytes < TWO_LANES_FROM_BYTES) return;
+  if (cores() < 2 || process.env.GOLDSMITH_ENCODER_THREADS === '0') return;
+  try {
+    shared = new TwoLaneEncoder();
+  } catch {
+    // No bundled worker entry (e.g. code bundled into one file): encode on this thread.
+    sharedFailed = true;
+  }
+}

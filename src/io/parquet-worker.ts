@@ -1,0 +1,27 @@
+/**
+ * Entry point of the Parquet encoding worker thread (built as its own file,
+ * `dist/io/parquet-worker.js`): encodes Arrow IPC streams as Parquet, one at a time.
+ *
+ * @module
+ */
+
+import { parentPort } from 'node:worker_threads';
+import { ipcToParquet } from './parquet.js';
+import type { EncodeReply, EncodeRequest } from './parquet-encoder.js';
+
+const port = parentPort;
+if (!port)
+  throw new Error('goldsmith: io/parquet-worker is a worker_threads entry point, not a module to import');
+
+port.postMessage({ ready: true } satisfies EncodeReply);
+port.on('message', ({ id, ipc, dictionary }: EncodeRequest) => {
+  try {
+    const bytes = ipcToParquet(ipc, dictionary);
+    port.postMessage({ id, bytes } satisfies EncodeReply, [bytes.buffer as ArrayBuffer]);
+  } catch (error) {
+    port.postMessage({
+      id,
+      error: error instanceof Error ? error.message : String(error),
+    } satisfies EncodeReply);
+  }
+});
