@@ -62,9 +62,11 @@ export async function writeDataFiles(
   const encoder = parquetEncoder();
   // Files being encoded (on the worker lane, or done here), finished in order.
   const encoding: EncodingFile[] = [];
+  let held = 0; // bytes of encoded files not yet written
   const finishOne = async () => {
     const job = encoding.shift()!;
     const bytes = await job.bytes;
+    held -= bytes.length;
     await writes.add(io.write(job.path, bytes));
     out.push({
       content: FileContent.DATA,
@@ -91,13 +93,18 @@ export async function writeDataFiles(
       };
       // Marks it done either way (and handles a rejection until finishOne awaits it).
       job.bytes.then(
-        () => (job.done = true),
+        (bytes) => {
+          job.done = true;
+          held += bytes.length;
+        },
         () => (job.done = true),
       );
       encoding.push(job);
-      // Let the worker's replies in, then finish what is done (or wait when too far ahead).
+      // Let the worker's replies in, then finish what is done; wait for the oldest (the worker's)
+      // only when too many files, or too many encoded bytes, are waiting behind it.
       await new Promise(setImmediate);
-      while (encoding[0]?.done || encoding.length > MAX_ENCODING_AHEAD) await finishOne();
+      while (encoding[0]?.done || encoding.length > MAX_FILES_AHEAD || held > MAX_BYTES_AHEAD)
+        await finishOne();
     }
   }
   while (encoding.length > 0) await finishOne();
@@ -114,8 +121,9 @@ interface EncodingFile {
   done: boolean;
 }
 
-/** Files encoded ahead of the one being finished (bounds the encoded bytes held). */
-const MAX_ENCODING_AHEAD = 4;
+/** Files, and encoded bytes, that may wait behind the oldest file still being encoded. */
+const MAX_FILES_AHEAD = 32;
+const MAX_BYTES_AHEAD = 32 << 20;
 
 /** Data file writes that may be in flight at once while the next file is encoded. */
 const MAX_WRITES_IN_FLIGHT = 4;

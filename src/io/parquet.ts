@@ -7,7 +7,6 @@ import {
   WriterPropertiesBuilder,
   writeParquet,
 } from 'parquet-wasm';
-import { stringView } from '../columns/column-views.js';
 
 const SAMPLE_ROWS = 256;
 const decoder = new TextDecoder();
@@ -22,12 +21,19 @@ function worthADictionary(table: Table, name: string): boolean {
   const type = vector.type as DataType;
   if (DataType.isDictionary(type)) return true;
   if (!DataType.isUtf8(type) || table.numRows === 0) return false;
-  const view = stringView(vector);
-  const step = Math.max(1, Math.floor(view.length / SAMPLE_ROWS));
   const seen = new Set<string>();
   let sampled = 0;
-  for (let i = 0; i < view.length; i += step, sampled++) {
-    seen.add(decoder.decode(view.bytes.subarray(view.starts[i]!, view.ends[i]!)));
+  // Sample each chunk in place (no view of the whole column: only ~256 values are read).
+  const step = Math.max(1, Math.floor(vector.length / SAMPLE_ROWS));
+  let row = 0;
+  for (const data of vector.data) {
+    const offsets = data.valueOffsets as Int32Array;
+    const bytes = data.values as Uint8Array;
+    for (let i = (step - (row % step)) % step; i < data.length; i += step, sampled++) {
+      if (data.nullCount > 0 && !data.getValid(i)) continue;
+      seen.add(decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!)));
+    }
+    row += data.length;
   }
   return seen.size < sampled * 0.1;
 }
