@@ -79,35 +79,41 @@ export async function writeDataFiles(
       sort_order_id: 0,
     });
   };
-  for (const slice of splitByPartition(rows, context.spec, context.schema)) {
-    const perFile = rowsPerFile(slice.rows, context.rowsPerFile);
-    for (let from = 0; from < slice.rows.numRows; from += perFile) {
-      const part = slice.rows.slice(from, Math.min(slice.rows.numRows, from + perFile));
-      const path = dataFile(context, slice.path, `${newUuid()}.parquet`);
-      const job: EncodingFile = {
-        part,
-        path,
-        partition: slice.values,
-        bytes: encoder.encode(withFieldIds(part, context.schema)),
-        done: false,
-      };
-      // Marks it done either way (and handles a rejection until finishOne awaits it).
-      job.bytes.then(
-        (bytes) => {
-          job.done = true;
-          held += bytes.length;
-        },
-        () => (job.done = true),
-      );
-      encoding.push(job);
-      // Let the worker's replies in, then finish what is done; wait for the oldest (the worker's)
-      // only when too many files, or too many encoded bytes, are waiting behind it.
-      await new Promise(setImmediate);
-      while (encoding[0]?.done || encoding.length > MAX_FILES_AHEAD || held > MAX_BYTES_AHEAD)
-        await finishOne();
+  try {
+    for (const slice of splitByPartition(rows, context.spec, context.schema)) {
+      const perFile = rowsPerFile(slice.rows, context.rowsPerFile);
+      for (let from = 0; from < slice.rows.numRows; from += perFile) {
+        const part = slice.rows.slice(from, Math.min(slice.rows.numRows, from + perFile));
+        const path = dataFile(context, slice.path, `${newUuid()}.parquet`);
+        const job: EncodingFile = {
+          part,
+          path,
+          partition: slice.values,
+          bytes: encoder.encode(withFieldIds(part, context.schema)),
+          done: false,
+        };
+        // Marks it done either way (and handles a rejection until finishOne awaits it).
+        job.bytes.then(
+          (bytes) => {
+            job.done = true;
+            held += bytes.length;
+          },
+          () => (job.done = true),
+        );
+        encoding.push(job);
+        // Let the worker's replies in, then finish what is done; wait for the oldest (the worker's)
+        // only when too many files, or too many encoded bytes, are waiting behind it.
+        await new Promise(setImmediate);
+        while (encoding[0]?.done || encoding.length > MAX_FILES_AHEAD || held > MAX_BYTES_AHEAD)
+          await finishOne();
+      }
     }
+    while (encoding.length > 0) await finishOne();
+  } catch (error) {
+    // No write of this call may still be running once it has failed.
+    await writes.drain().catch(() => {});
+    throw error;
   }
-  while (encoding.length > 0) await finishOne();
   await writes.drain();
   return out;
 }
