@@ -8,7 +8,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Table, tableToIPC } from 'apache-arrow';
-import { dictionaryColumns, ipcToParquet } from './parquet.js';
+import { dictionaryColumns } from './parquet.js';
+import { ipcToParquet } from './parquet-encode.js';
 import { workerEntry } from './worker-entry.js';
 
 /** A request to the encoding worker. */

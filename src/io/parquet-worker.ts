@@ -6,7 +6,7 @@
  */
 
 import { parentPort } from 'node:worker_threads';
-import { ipcToParquet } from './parquet.js';
+import { ipcToParquet } from './parquet-encode.js';
 import type { EncodeReply, EncodeRequest } from './parquet-encoder.js';
 
 const port = parentPort;

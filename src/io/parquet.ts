@@ -1,12 +1,6 @@
 import { DataType, type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
-import {
-  Compression,
-  EnabledStatistics,
-  readParquet,
-  Table as WasmTable,
-  WriterPropertiesBuilder,
-  writeParquet,
-} from 'parquet-wasm';
+import { readParquet } from 'parquet-wasm';
+import { ipcToParquet } from './parquet-encode.js';
 
 const SAMPLE_ROWS = 256;
 const decoder = new TextDecoder();
@@ -41,22 +35,6 @@ function worthADictionary(table: Table, name: string): boolean {
 /** The string columns of `table` worth Parquet dictionary encoding (see {@link worthADictionary}). */
 export function dictionaryColumns(table: Table): string[] {
   return table.schema.fields.map((f) => f.name).filter((name) => worthADictionary(table, name));
-}
-
-/**
- * Encodes an Arrow IPC stream as Parquet with snappy compression (the seed's table property),
- * via parquet-wasm. Min/max statistics are kept per column chunk (what readers prune with, and
- * where the Iceberg metrics come from); dictionary encoding only for `dictionary` columns. Runs
- * on whichever thread calls it (see `parquet-encoder.ts` for the worker lane).
- */
-export function ipcToParquet(ipc: Uint8Array, dictionary: readonly string[]): Uint8Array {
-  const wasmTable = WasmTable.fromIPCStream(ipc);
-  let properties = new WriterPropertiesBuilder()
-    .setCompression(Compression.SNAPPY)
-    .setStatisticsEnabled(EnabledStatistics.Chunk)
-    .setDictionaryEnabled(false);
-  for (const name of dictionary) properties = properties.setColumnDictionaryEnabled(name, true);
-  return writeParquet(wasmTable, properties.build());
 }
 
 /**
