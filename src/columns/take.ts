@@ -21,29 +21,60 @@ import { type NumericKind, numbersToArrow } from './numeric-builder.js';
  * (a left join's missing side). The output is one chunk in the same Arrow type.
  */
 export function takeVector(vector: Vector, indices: Int32Array): Data {
+  return columnTaker(vector)(indices);
+}
+
+/**
+ * {@link takeVector} for many gathers from one column: the column's view (string ranges, numbers
+ * as float64) is built once, not once per gather.
+ */
+function columnTaker(vector: Vector): (indices: Int32Array) => Data {
   const type = vector.type as DataType;
-  if (DataType.isUtf8(type)) return takeStrings(stringView(vector), indices);
-  if (DataType.isDictionary(type)) {
-    if (vector.data.length === 1) return takeDictionary(vector.data[0]!, indices);
-    return takeStrings(stringView(vector), indices);
+  if (DataType.isUtf8(type)) {
+    const view = stringView(vector);
+    return (indices) => takeStrings(view, indices);
   }
-  if (DataType.isList(type)) return takeStringLists(vector, indices);
+  if (DataType.isDictionary(type)) {
+    const only = vector.data.length === 1 ? vector.data[0]! : undefined;
+    if (only) return (indices) => takeDictionary(only, indices);
+    const view = stringView(vector);
+    return (indices) => takeStrings(view, indices);
+  }
+  if (DataType.isList(type)) return (indices) => takeStringLists(vector, indices);
   const kind = numericKindOf(type);
   const values = numberView(vector);
-  const out = new Float64Array(indices.length);
-  const nulls = new Uint8Array((indices.length + 7) >> 3).fill(0xff);
-  let nullCount = 0;
-  for (let i = 0; i < indices.length; i++) {
-    const from = indices[i]!;
-    const v = from < 0 ? Number.NaN : values[from]!;
-    if (Number.isNaN(v)) {
-      nulls[i >> 3]! &= ~(1 << (i & 7));
-      nullCount++;
-    } else {
-      out[i] = v;
+  return (indices) => {
+    const out = new Float64Array(indices.length);
+    const nulls = new Uint8Array((indices.length + 7) >> 3).fill(0xff);
+    let nullCount = 0;
+    for (let i = 0; i < indices.length; i++) {
+      const from = indices[i]!;
+      const v = from < 0 ? Number.NaN : values[from]!;
+      if (Number.isNaN(v)) {
+        nulls[i >> 3]! &= ~(1 << (i & 7));
+        nullCount++;
+      } else {
+        out[i] = v;
+      }
     }
+    return numbersToArrow(kind, out, nullCount > 0 ? nulls : undefined, nullCount);
+  };
+}
+
+/**
+ * Gathers rows into one table per group: group g is the rows `order[offsets[g], offsets[g+1])`.
+ * Each table has buffers of its own (no slices of a shared gather), and each column's view is
+ * built once for all groups.
+ */
+export function takeGroups(table: Table, order: Int32Array, offsets: Int32Array): Table[] {
+  const groups = offsets.length - 1;
+  const columns: Record<string, Vector>[] = Array.from({ length: groups }, () => ({}));
+  for (const field of table.schema.fields) {
+    const take = columnTaker(table.getChild(field.name)!);
+    for (let g = 0; g < groups; g++)
+      columns[g]![field.name] = makeVector(take(order.subarray(offsets[g]!, offsets[g + 1]!)));
   }
-  return numbersToArrow(kind, out, nullCount > 0 ? nulls : undefined, nullCount);
+  return columns.map((c) => withSchema(c, table.schema));
 }
 
 /** Gathers every column of a table (see {@link takeVector}). */

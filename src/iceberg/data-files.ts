@@ -3,7 +3,7 @@ import type { IcebergSchema } from '../../schemas/derive-iceberg.js';
 import type { TableDef } from '../../schemas/logical-types.js';
 import { withSchema } from '../columns/take.js';
 import { Utf8Builder } from '../columns/utf8-builder.js';
-import { tableToParquet } from '../io/parquet.js';
+import { dictionaryColumns, tableToParquet } from '../io/parquet.js';
 import { parquetEncoder } from '../io/parquet-encoder.js';
 import { footerStatistics } from '../io/parquet-footer.js';
 import { columnMetrics, type IntMap } from './column-metrics.js';
@@ -60,6 +60,7 @@ export async function writeDataFiles(
   const out: DataFileRecord[] = [];
   const writes = new WritesInFlight();
   const encoder = parquetEncoder();
+  const dictionary = dictionaryColumns(rows); // decided once per table, not per file
   // Files being encoded (on the worker lane, or done here), finished in order.
   const encoding: EncodingFile[] = [];
   let held = 0; // bytes of encoded files not yet written
@@ -89,7 +90,7 @@ export async function writeDataFiles(
           part,
           path,
           partition: slice.values,
-          bytes: encoder.encode(withFieldIds(part, context.schema)),
+          bytes: encoder.encode(withFieldIds(part, context.schema), dictionary),
           done: false,
         };
         // Marks it done either way (and handles a rejection until finishOne awaits it).

@@ -2,7 +2,7 @@ import type { Table } from 'apache-arrow';
 import type { IcebergSchema } from '../../schemas/derive-iceberg.js';
 import type { TableDef } from '../../schemas/logical-types.js';
 import { numberView } from '../columns/column-views.js';
-import { takeTable } from '../columns/take.js';
+import { takeGroups } from '../columns/take.js';
 import { bucketByGroup } from '../kernels/key-columns.js';
 import { formatDay, MICROS_PER_DAY } from '../time/index.js';
 import type { PartitionFieldSchema } from './manifest-schemas.js';
@@ -92,7 +92,10 @@ function partitionKeys(rows: Table, spec: PartitionSpecJson, schema: IcebergSche
 
 /**
  * Splits rows by the spec's (single) partition field in ascending value order, nulls last; rows
- * keep their order inside a partition. One counting sort and one gather, then zero-copy slices.
+ * keep their order inside a partition. One counting sort, then one gather into a table per
+ * partition: each has buffers of its own, so encoding copies them as they are (slices of one
+ * shared gather had their offsets rebased and booleans re-packed bit by bit by the Arrow IPC
+ * writer, file after file).
  */
 export function splitByPartition(
   rows: Table,
@@ -108,14 +111,10 @@ export function splitByPartition(
   const groups = new Int32Array(keys.length);
   for (let row = 0; row < keys.length; row++) groups[row] = rank.get(keys[row]!)!;
   const { offsets, order } = bucketByGroup(groups, distinct.length);
-  const sorted = takeTable(rows, order);
+  const tables = distinct.length === 1 ? [rows] : takeGroups(rows, order, offsets);
   return distinct.map((v, i) => {
     const values = { [field.name]: Number.isNaN(v) ? null : v };
-    return {
-      values,
-      path: partitionPath(spec, schema, values),
-      rows: sorted.slice(offsets[i]!, offsets[i + 1]!),
-    };
+    return { values, path: partitionPath(spec, schema, values), rows: tables[i]! };
   });
 }
 

@@ -27,13 +27,18 @@ export type EncodeReply =
 
 /** Encodes Arrow tables as Parquet data files (the same bytes on every lane). */
 export interface ParquetEncoder {
-  /** The Parquet bytes of `table`. Settles at once when this thread encoded it. */
-  encode(table: Table): Promise<Uint8Array>;
+  /**
+   * The Parquet bytes of `table`, with Parquet dictionary encoding for the `dictionary` columns
+   * (default: {@link dictionaryColumns} of `table`; a table's files pass its decision once).
+   * Settles at once when this thread encoded it.
+   */
+  encode(table: Table, dictionary?: readonly string[]): Promise<Uint8Array>;
 }
 
 /** Encodes on the calling thread only. */
 export const inThreadEncoder: ParquetEncoder = {
-  encode: (table) => Promise.resolve(ipcToParquet(tableToIPC(table, 'stream'), dictionaryColumns(table))),
+  encode: (table, dictionary = dictionaryColumns(table)) =>
+    Promise.resolve(ipcToParquet(tableToIPC(table, 'stream'), dictionary)),
 };
 
 /**
@@ -66,7 +71,12 @@ export class TwoLaneEncoder implements ParquetEncoder {
   encodedOnWorker = 0;
   private readonly pending = new Map<
     number,
-    { table: Table; resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }
+    {
+      table: Table;
+      dictionary: readonly string[];
+      resolve: (bytes: Uint8Array) => void;
+      reject: (error: Error) => void;
+    }
   >();
 
   constructor() {
@@ -83,14 +93,13 @@ export class TwoLaneEncoder implements ParquetEncoder {
     return this.ready && !this.broken && this.pending.size === 0;
   }
 
-  encode(table: Table): Promise<Uint8Array> {
+  encode(table: Table, dictionary: readonly string[] = dictionaryColumns(table)): Promise<Uint8Array> {
     const ipc = tableToIPC(table, 'stream');
-    const dictionary = dictionaryColumns(table);
     if (!this.idle || ipc.length > WORKER_MAX_FILE_BYTES)
       return Promise.resolve(ipcToParquet(ipc, dictionary));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { table, resolve, reject });
+      this.pending.set(id, { table, dictionary, resolve, reject });
       this.worker.ref();
       this.worker.postMessage({ id, ipc, dictionary } satisfies EncodeRequest, [ipc.buffer as ArrayBuffer]);
     });
@@ -122,9 +131,9 @@ export class TwoLaneEncoder implements ParquetEncoder {
     this.broken = true;
     const jobs = [...this.pending.values()];
     this.pending.clear();
-    for (const { table, resolve, reject } of jobs) {
+    for (const { table, dictionary, resolve, reject } of jobs) {
       try {
-        resolve(ipcToParquet(tableToIPC(table, 'stream'), dictionaryColumns(table)));
+        resolve(ipcToParquet(tableToIPC(table, 'stream'), dictionary));
       } catch (error) {
         reject(error as Error);
       }

@@ -2,7 +2,10 @@ import { Int32, makeData, makeVector, Utf8, vectorFromArray } from 'apache-arrow
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { numberView, stringView } from '../../src/columns/column-views.js';
-import { takeStrings } from '../../src/columns/take.js';
+import { tableToRows } from '../../src/columns/table-rows.js';
+import { takeGroups, takeStrings, takeTable } from '../../src/columns/take.js';
+import { bucketByGroup } from '../../src/kernels/key-columns.js';
+import { goldRows, goldTableOf } from '../iceberg/support.js';
 
 /** What a gather must give: the value at each index, null for -1 or a null source row. */
 function expected(values: readonly (string | null)[], indices: readonly number[]) {
@@ -49,5 +52,20 @@ describe('numberView', () => {
     const first = makeData({ type: new Int32(), length: 2, data: Int32Array.from([1, 2]) });
     const padded = makeData({ type: new Int32(), length: 3, data: Int32Array.from([3, 4, 5, 99]) });
     expect([...numberView(makeVector([first, padded]))]).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('takeGroups', () => {
+  it('gives each group the rows takeTable gives it, in buffers of its own (every column type)', () => {
+    const table = goldTableOf(goldRows(50, { days: 4 })).slice(3, 47); // a slice: offset data in
+    const groups = Int32Array.from({ length: table.numRows }, (_, i) => (i * 7) % 5);
+    const { offsets, order } = bucketByGroup(groups, 5);
+    const parts = takeGroups(table, order, offsets);
+    expect(parts).toHaveLength(5);
+    for (const [g, part] of parts.entries()) {
+      const indices = order.subarray(offsets[g]!, offsets[g + 1]!);
+      expect(tableToRows(part)).toEqual(tableToRows(takeTable(table, indices)));
+      for (const child of part.batches[0]!.data.children) expect(child.offset).toBe(0);
+    }
   });
 });
