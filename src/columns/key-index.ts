@@ -1,4 +1,5 @@
 import { type Data, makeData, Utf8 } from 'apache-arrow';
+import { bytesEqual, copyBytes } from './bytes.js';
 import { ensureCapacity, trimmed } from './growable.js';
 
 /** FNV-1a over a byte range: cheap, good enough spread for ids like `EVT_00000001`. */
@@ -73,10 +74,7 @@ export class KeyIndex {
     const length = end - start;
     this.reserveScratch(length + 4);
     this.writeLength(length);
-    const scratch = this.scratch;
-    const at = this.scratchLength;
-    if (length <= 64) for (let i = 0; i < length; i++) scratch[at + i] = bytes[start + i]!;
-    else scratch.set(bytes.subarray(start, end), at);
+    copyBytes(this.scratch, this.scratchLength, bytes, start, length);
     this.scratchLength += length;
     return this;
   }
@@ -129,9 +127,7 @@ export class KeyIndex {
   private equals(id: number, bytes: Uint8Array, start: number, length: number): boolean {
     const from = this.keyOffsets[id]!;
     if (this.keyOffsets[id + 1]! - from !== length) return false;
-    const stored = this.keyBytes;
-    for (let i = 0; i < length; i++) if (stored[from + i] !== bytes[start + i]) return false;
-    return true;
+    return bytesEqual(this.keyBytes, from, bytes, start, length);
   }
 
   private insert(slot: number, hash: number, bytes: Uint8Array, start: number, length: number): number {
@@ -140,10 +136,7 @@ export class KeyIndex {
     this.keyOffsets = ensureCapacity(this.keyOffsets, id + 2, Int32Array);
     const from = this.keyOffsets[id]!;
     this.keyBytes = ensureCapacity(this.keyBytes, from + length, Uint8Array);
-    const keys = this.keyBytes;
-    // Short keys (ids) copy faster byte by byte than through a subarray view (an allocation).
-    if (length <= 64) for (let i = 0; i < length; i++) keys[from + i] = bytes[start + i]!;
-    else keys.set(bytes.subarray(start, start + length), from);
+    copyBytes(this.keyBytes, from, bytes, start, length);
     this.keyOffsets[id + 1] = from + length;
     this.hashes[id] = hash;
     this.slots[slot] = id + 1;

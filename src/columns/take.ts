@@ -13,6 +13,7 @@ import {
   Utf8,
   type Vector,
 } from 'apache-arrow';
+import { copyBytes } from './bytes.js';
 import { numberView, type StringView, stringView } from './column-views.js';
 import { type NumericKind, numbersToArrow } from './numeric-builder.js';
 
@@ -153,9 +154,7 @@ export function takeStrings(view: StringView, indices: Int32Array): Data<Utf8> {
     }
     const length = end - start;
     const at = offsets[i]!;
-    // Short values (ids, types) copy faster byte by byte than through a subarray view.
-    if (length <= 32) for (let k = 0; k < length; k++) bytes[at + k] = source[start + k]!;
-    else bytes.set(source.subarray(start, start + length), at);
+    copyBytes(bytes, at, source, start, length);
     i = j;
   }
   return makeData({

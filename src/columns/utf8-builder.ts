@@ -1,5 +1,6 @@
 import type { Data } from 'apache-arrow';
 import { makeData, Utf8 } from 'apache-arrow';
+import { copyBytes } from './bytes.js';
 import { ensureCapacity, trimmed } from './growable.js';
 import { ValidityBuilder } from './validity-builder.js';
 
@@ -22,13 +23,7 @@ export class Utf8Builder {
     const length = end - start;
     const next = at + length;
     if (next > this.bytes.length) this.bytes = ensureCapacity(this.bytes, next, Uint8Array);
-    // Ids are short: a byte loop beats creating a subarray view per value.
-    if (length <= 32) {
-      const bytes = this.bytes;
-      for (let i = 0; i < length; i++) bytes[at + i] = source[start + i]!;
-    } else {
-      this.bytes.set(source.subarray(start, end), at);
-    }
+    copyBytes(this.bytes, at, source, start, length);
     this.pushOffset(next);
   }
 

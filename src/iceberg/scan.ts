@@ -1,5 +1,6 @@
 import { RecordBatch, Table } from 'apache-arrow';
 import type { TableDef } from '../../schemas/logical-types.js';
+import { bytesEqual } from '../columns/bytes.js';
 import { numberView, stringView } from '../columns/column-views.js';
 import { conformToSchema } from '../columns/conform.js';
 import { tableFromRows } from '../columns/rows-table.js';
@@ -96,9 +97,7 @@ function sameBytes(
   otherStart: number,
   otherEnd: number,
 ): boolean {
-  if (otherEnd - otherStart !== length) return false;
-  for (let i = 0; i < length; i++) if (bytes[start + i] !== bytes[otherStart + i]) return false;
-  return true;
+  return otherEnd - otherStart === length && bytesEqual(bytes, start, bytes, otherStart, length);
 }
 
 /**

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Table, tableToIPC } from 'apache-arrow';
-import { dictionaryColumns } from './parquet.js';
+import { dictionaryColumns, tableToParquet } from './parquet.js';
 import { ipcToParquet } from './parquet-encode.js';
 import { workerEntry } from './worker-entry.js';
 
@@ -37,8 +37,7 @@ export interface ParquetEncoder {
 
 /** Encodes on the calling thread only. */
 export const inThreadEncoder: ParquetEncoder = {
-  encode: (table, dictionary = dictionaryColumns(table)) =>
-    Promise.resolve(ipcToParquet(tableToIPC(table, 'stream'), dictionary)),
+  encode: (table, dictionary) => Promise.resolve(tableToParquet(table, dictionary)),
 };
 
 /**
@@ -133,7 +132,7 @@ export class TwoLaneEncoder implements ParquetEncoder {
     this.pending.clear();
     for (const { table, dictionary, resolve, reject } of jobs) {
       try {
-        resolve(ipcToParquet(tableToIPC(table, 'stream'), dictionary));
+        resolve(tableToParquet(table, dictionary));
       } catch (error) {
         reject(error as Error);
       }

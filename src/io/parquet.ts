@@ -38,12 +38,16 @@ export function dictionaryColumns(table: Table): string[] {
 }
 
 /**
- * Encodes an Arrow table as Parquet on this thread ({@link ipcToParquet}). Timestamps are
- * written as `TIMESTAMP(MICROS, isAdjustedToUTC)`, so DuckDB and Spark read `timestamp with
- * time zone`; decimals keep DECIMAL(10,2).
+ * Encodes an Arrow table as Parquet on this thread ({@link ipcToParquet}), with dictionary
+ * encoding for `dictionary` (default: {@link dictionaryColumns}). Timestamps are written as
+ * `TIMESTAMP(MICROS, isAdjustedToUTC)`, so DuckDB and Spark read `timestamp with time zone`;
+ * decimals keep DECIMAL(10,2).
  */
-export function tableToParquet(table: Table): Uint8Array {
-  return ipcToParquet(tableToIPC(table, 'stream'), dictionaryColumns(table));
+export function tableToParquet(
+  table: Table,
+  dictionary: readonly string[] = dictionaryColumns(table),
+): Uint8Array {
+  return ipcToParquet(tableToIPC(table, 'stream'), dictionary);
 }
 
 /**

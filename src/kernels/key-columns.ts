@@ -1,4 +1,5 @@
 import { DataType, Field, makeVector, Schema, type Table, type Vector } from 'apache-arrow';
+import { bytesEqual } from '../columns/bytes.js';
 import { numberView, type StringView, stringView } from '../columns/column-views.js';
 import { KeyIndex } from '../columns/key-index.js';
 import { takeVector, withSchema } from '../columns/take.js';
@@ -142,8 +143,7 @@ function restEquals(aParts: KeyPart[], a: number, bParts: KeyPart[], b: number):
       const xs = xv.starts[a]!;
       const length = xv.ends[a]! - xs;
       const ys = yv.starts[b]!;
-      if (yv.ends[b]! - ys !== length) return false;
-      for (let i = 0; i < length; i++) if (xv.bytes[xs + i] !== yv.bytes[ys + i]) return false;
+      if (yv.ends[b]! - ys !== length || !bytesEqual(xv.bytes, xs, yv.bytes, ys, length)) return false;
     } else if (x.kind === 'number' && y.kind === 'number') {
       if (!Object.is(x.values[a], y.values[b])) return false;
     } else {

@@ -261,7 +261,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunPipel
  * peak for 215 MB of input at 1M events, 2,543 MiB for 2,177 MB at 10M: about 380 MiB plus 1.1×
  * the input), with a margin; silver is read back from Parquet, which is about 8× smaller than
  * the rows it holds. Used to fail early rather than run out of memory late. Runs measure below
- * it since (447 MiB at 1M, 2,444 MiB at 10M), and `test/reliability/scale.test.ts` fails if a
+ * it since (470 MiB at 1M, 2,268 MiB at 10M), and `test/reliability/scale.test.ts` fails if a
  * 10M run ever exceeds it.
  */
 const MEMORY_MODEL = { fixed: 400 * 2 ** 20, perInputByte: 1.25, perSilverParquetByte: 10 } as const;
