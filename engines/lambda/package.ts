@@ -1,9 +1,9 @@
 /**
  * `npm run package:lambda`: bundles each deployed handler (`engines/lambda/entries/*.ts`) with
  * esbuild into `dist-lambda/<function>/index.mjs` (one self-contained ESM file, AWS SDK included —
- * pinned versions instead of whatever the runtime ships), copies parquet-wasm's `.wasm` beside the
- * bundles that load it, zips each folder to `dist-lambda/<function>.zip` when `zip` exists, and
- * prints the sizes. DuckDB is excluded: the handlers run the `arrow` engine, and the native
+ * pinned versions instead of whatever the runtime ships), puts parquet-wasm's `.wasm` and the
+ * Parquet encoding worker (`parquet-worker.mjs`) beside the bundles that load parquet-wasm, zips
+ * each folder to `dist-lambda/<function>.zip` when `zip` exists, and prints the sizes. DuckDB is excluded: the handlers run the `arrow` engine, and the native
  * `@duckdb/node-api` binary (~60 MB, per-platform) belongs in a Lambda layer if ever wanted.
  *
  * Usage: npm run package:lambda [-- --json] [--only name,name] [--out DIR]
@@ -13,7 +13,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, w
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -28,6 +28,21 @@ const banner = [
   'const __filename = __goldsmithPath(import.meta.url);',
   'const __dirname = __goldsmithDir(__filename);',
 ].join('\n');
+
+/** esbuild options shared by the handler bundles and the encoder worker's. */
+const bundleOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'external',
+  metafile: true,
+  banner: { js: banner },
+  external: ['@duckdb/duckdb-wasm', '@duckdb/node-api'],
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
 
 /** One packaged function. */
 export interface Packaged {
@@ -73,25 +88,23 @@ export async function packageLambdas(
     rmSync(dir, { recursive: true, force: true });
     rmSync(`${dir}.zip`, { force: true });
     const result = await build({
+      ...bundleOptions,
       entryPoints: [join(here, 'entries', `${name}.ts`)],
       outfile: join(dir, 'index.mjs'),
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      minify: true,
-      sourcemap: false,
-      legalComments: 'external',
-      metafile: true,
-      banner: { js: banner },
-      external: ['@duckdb/duckdb-wasm', '@duckdb/node-api'],
-      logLevel: 'warning',
     });
     if (Object.keys(result.metafile.inputs).some((p) => p.includes('node_modules/parquet-wasm/'))) {
       copyFileSync(
         join(root, 'node_modules/parquet-wasm/node/parquet_wasm_bg.wasm'),
         join(dir, 'parquet_wasm_bg.wasm'),
       );
+      // The second Parquet encoding lane (src/io/parquet-encoder.ts) starts this file beside the
+      // bundle; a Lambda of 2 vCPUs or more (≥ 3,538 MB) then encodes on both.
+      await build({
+        ...bundleOptions,
+        entryPoints: [join(root, 'src/io/parquet-worker.ts')],
+        outfile: join(dir, 'parquet-worker.mjs'),
+        metafile: false,
+      });
     }
     let zipBytes: number | undefined;
     if (zip) {

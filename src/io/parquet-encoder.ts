@@ -50,8 +50,14 @@ const WORKER_MAX_FILE_BYTES = 4 << 20;
 const WORKER_PATHS = {
   from: import.meta.url,
   source: './parquet-worker.ts',
-  // Bundled: from a chunk at dist/'s root, or from dist/io/ or dist/engines/<x>/.
-  bundled: ['./io/parquet-worker.js', './parquet-worker.js', '../../io/parquet-worker.js'],
+  // Bundled: from a chunk at dist/'s root, or from dist/io/ or dist/engines/<x>/; beside a
+  // Lambda bundle (`npm run package:lambda`).
+  bundled: [
+    './io/parquet-worker.js',
+    './parquet-worker.js',
+    '../../io/parquet-worker.js',
+    './parquet-worker.mjs',
+  ],
   what: 'Parquet encoder',
 };
 

@@ -1,11 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageLambdas } from '../../engines/lambda/package.js';
+import { ipcToParquet } from '../../src/io/parquet-encode.js';
+import type { EncodeReply } from '../../src/io/parquet-encoder.js';
 import { readTable } from '../../src/lakehouse/warehouse.js';
 import { defaultS3Client, warehouseAt } from '../../src/node.js';
 import { useMoto } from './moto.js';
@@ -56,5 +60,34 @@ describe('npm run package:lambda', () => {
       delete process.env.GOLDSMITH_WAREHOUSE;
     }
     expect((await readTable(warehouseAt('s3://pkg-lake/wh'), 'gold.user_session_analysis')).numRows).toBe(1);
+
+    // The second encoding lane ships beside the bundles that write Parquet, and encodes in a
+    // worker what this thread would.
+    expect(existsSync(join(out, 'firehose-transform/parquet-worker.mjs'))).toBe(false);
+    const worker = new Worker(join(out, 'silver-to-gold/parquet-worker.mjs'));
+    try {
+      const ipc = tableToIPC(
+        tableFromArrays({ id: Int32Array.from([3, 1, 2]), kind: ['a', 'b', 'a'] }),
+        'stream',
+      );
+      const expected = ipcToParquet(ipc, ['kind']);
+      const replies: EncodeReply[] = [];
+      const answered = new Promise<void>((resolve, reject) => {
+        worker.on('error', reject);
+        worker.on('message', (reply: EncodeReply) => {
+          replies.push(reply);
+          if (replies.length === 2) resolve();
+        });
+      });
+      worker.postMessage({ id: 7, ipc, dictionary: ['kind'] });
+      await answered;
+      expect(replies[0]).toEqual({ ready: true });
+      expect(replies[1]).toMatchObject({ id: 7 });
+      expect(Buffer.from((replies[1] as { bytes: Uint8Array }).bytes).equals(Buffer.from(expected))).toBe(
+        true,
+      );
+    } finally {
+      await worker.terminate();
+    }
   }, 120_000);
 });
