@@ -159,8 +159,7 @@ export function mergeByArrival(pieces: readonly Table[], offsets?: readonly numb
  * row-by-row gather of {@link mergeByArrival}; faster than `takeTable` on strings).
  */
 export function takeRows(table: Table, indices: Int32Array): Table {
-  const n = indices.length;
-  const runs: Runs = { piece: new Uint16Array(n), start: indices, length: n, rows: n };
+  const runs = consecutiveRuns(indices);
   const vectors: Record<string, Vector> = {};
   for (const field of table.schema.fields) {
     vectors[field.name] = makeVector(
@@ -168,6 +167,25 @@ export function takeRows(table: Table, indices: Int32Array): Table {
     );
   }
   return withSchema(vectors, table.schema);
+}
+
+/**
+ * `indices` of one piece as runs of consecutive rows: the rows dedup keeps, or a filter's, come
+ * in long runs that are then copied a run at a time.
+ */
+function consecutiveRuns(indices: Int32Array): Runs {
+  const n = indices.length;
+  let length = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || indices[i] !== indices[i - 1]! + 1) length++;
+  const piece = new Uint16Array(length);
+  if (length === n) return { piece, start: indices, length, rows: n };
+  const start = new Int32Array(length);
+  const count = new Int32Array(length);
+  for (let i = 0, r = -1; i < n; i++) {
+    if (i === 0 || indices[i] !== indices[i - 1]! + 1) start[++r] = indices[i]!;
+    count[r]!++;
+  }
+  return { piece, start, count, length, rows: n };
 }
 
 /** True unless the pieces' arrival ranges are disjoint (then merging is concatenating). */
@@ -178,29 +196,20 @@ function overlapping(arrivals: readonly Int32Array[]): boolean {
   return false;
 }
 
-/** Merges a few ascending arrays by scanning their heads; ties go to the lower piece. */
+/**
+ * Merges a few ascending arrays by scanning their heads; ties go to the lower piece. Rows that
+ * continue the previous row's piece extend its run, so pieces of long runs (arrival blocks)
+ * are copied a run at a time and hash-interleaved ones about a row at a time.
+ */
 function mergeFew(arrivals: readonly Int32Array[], merged: Int32Array): Runs {
   const k = arrivals.length;
   const rows = merged.length;
-  const piece = new Uint16Array(rows);
-  const row = new Int32Array(rows);
-  if (k === 2) {
-    const a = arrivals[0]!;
-    const b = arrivals[1]!;
-    let i = 0;
-    let j = 0;
-    for (let out = 0; out < rows; out++) {
-      if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
-        merged[out] = a[i]!;
-        row[out] = i++;
-      } else {
-        merged[out] = b[j]!;
-        piece[out] = 1;
-        row[out] = j++;
-      }
-    }
-    return { piece, start: row, length: rows, rows };
-  }
+  let capacity = 1024;
+  let piece = new Uint16Array(capacity);
+  let start: Int32Array = new Int32Array(capacity);
+  let count: Int32Array = new Int32Array(capacity);
+  let length = 0;
+  let last = -1;
   const heads = new Int32Array(k);
   for (let out = 0; out < rows; out++) {
     let best = -1;
@@ -214,10 +223,24 @@ function mergeFew(arrivals: readonly Int32Array[], merged: Int32Array): Runs {
       }
     }
     merged[out] = value;
-    piece[out] = best;
-    row[out] = heads[best]!++;
+    if (best === last) {
+      count[length - 1]!++;
+    } else {
+      if (length === capacity) {
+        capacity *= 2;
+        piece = grow(piece, capacity);
+        start = grow(start, capacity);
+        count = grow(count, capacity);
+      }
+      piece[length] = best;
+      start[length] = heads[best]!;
+      count[length] = 1;
+      length++;
+      last = best;
+    }
+    heads[best]!++;
   }
-  return { piece, start: row, length: rows, rows };
+  return { piece, start, count, length, rows };
 }
 
 function singleChunk(table: Table, name: string): Data | undefined {

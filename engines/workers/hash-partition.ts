@@ -75,10 +75,15 @@ export function splitByKey(table: Table, key: readonly string[], partitions: num
   return splitByPartition(table, partitionOf(table, key, partitions), partitions);
 }
 
-/** Splits `table` by a given partition per row (stable). */
+/** Splits `table` by a given partition per row (stable); a partition that has every row is `table` itself. */
 export function splitByPartition(table: Table, partition: Uint16Array, partitions: number): Table[] {
   const counts = new Int32Array(partitions);
   for (let i = 0; i < partition.length; i++) counts[partition[i]!]!++;
+  const whole = counts.indexOf(partition.length);
+  if (whole >= 0 && partition.length > 0) {
+    const none = new Int32Array(0);
+    return Array.from(counts, (_, p) => (p === whole ? table : takeRows(table, none)));
+  }
   const indices = Array.from(counts, (c) => new Int32Array(c));
   const fill = new Int32Array(partitions);
   for (let i = 0; i < partition.length; i++) {

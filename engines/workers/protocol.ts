@@ -65,15 +65,24 @@ export interface StepRequest {
   readonly type: 'step';
   readonly exec: string;
   readonly index: number;
+  /**
+   * Input relations the step reads under another name (a projection shuffled for it), by the
+   * plan's name. The worker drops them once the step ran.
+   */
+  readonly inputs?: Readonly<Record<string, string>>;
 }
 
-/** Splits this worker's partition of a relation by a hash of `key` into `partitions` pieces. */
+/**
+ * Splits this worker's partition of a relation by a hash of `key` into `partitions` pieces: every
+ * column, or only `columns` (and `__arrival`).
+ */
 export interface SplitRequest {
   readonly type: 'split';
   readonly exec: string;
   readonly relation: string;
   readonly key: readonly string[];
   readonly partitions: number;
+  readonly columns?: readonly string[];
 }
 
 /** Keeps only the rows of a (broadcast) relation whose key hashes to `partition`. */

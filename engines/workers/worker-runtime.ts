@@ -12,12 +12,18 @@ import {
   assembleGold,
   column,
   dedupLatest,
-  groupRows,
   pickTransaction,
-  sessionize,
+  sessionizeRows,
   snapshotJoin,
 } from '../../src/kernels/index.js';
-import { type Plan, planFromJSON, readOptionsOf, type StepKind, type StepOf } from '../../src/plan/index.js';
+import {
+  type Plan,
+  planFromJSON,
+  readOptionsOf,
+  type StepKind,
+  type StepNode,
+  type StepOf,
+} from '../../src/plan/index.js';
 import { type InputFile, READERS } from '../../src/read/index.js';
 import { TimeZone } from '../../src/time/index.js';
 import {
@@ -40,7 +46,6 @@ import type {
   WorkerRequest,
 } from './protocol.js';
 import { buffersOf, fromIpc, toIpc } from './protocol.js';
-import { SESSION_KEY } from './workers-compiler.js';
 
 /** One execution's state in this worker. */
 interface Execution {
@@ -72,21 +77,6 @@ function relation(execution: Execution, name: string): Table {
 }
 
 /**
- * The arrival of each session's first event: sessionize emits sessions in first-seen order over
- * its input, which is in arrival order, so the i-th new key is the i-th session.
- */
-function firstArrivals(events: Table): Int32Array {
-  const { groups, count } = groupRows(events, SESSION_KEY);
-  const arrival = arrivalOf(events);
-  const out = new Int32Array(count);
-  let next = 0;
-  for (let row = 0; row < groups.length && next < count; row++) {
-    if (groups[row] === next) out[next++] = arrival[row]!;
-  }
-  return out;
-}
-
-/**
  * The reference kernels over one partition, one per step kind (exhaustive, as the engines'
  * kernel tables). Each output keeps an `__arrival` column for the final merge.
  */
@@ -100,8 +90,14 @@ const WORKER_KERNELS: { readonly [K in StepKind]: WorkerKernel<K> } = {
     return { rows: table.numRows, duplicates };
   },
   sessionize(step, execution) {
+    // Sessions in first-seen order over input in arrival order: each takes its first event's arrival.
     const events = relation(execution, step.input);
-    const sessions = appendArrival(sessionize(events), firstArrivals(events));
+    const { sessions: table, firstSeen } = sessionizeRows(events);
+    const arrival = arrivalOf(events);
+    const sessions = appendArrival(
+      table,
+      Int32Array.from(firstSeen, (row) => arrival[row]!),
+    );
     execution.relations.set(step.output, sessions);
     return { rows: sessions.numRows };
   },
@@ -182,6 +178,16 @@ function keepArrivals(table: Table, lists: readonly Int32Array[]): Table {
   return takeRows(table, indices);
 }
 
+/** `step` with its input relation names replaced by `inputs` (its kind and output stay). */
+function readingFrom(step: StepNode, inputs: Readonly<Record<string, string>>): StepNode {
+  const renamed: Record<string, unknown> = { ...step };
+  for (const [field, value] of Object.entries(step)) {
+    if (field === 'kind' || field === 'output') continue;
+    if (typeof value === 'string' && inputs[value] !== undefined) renamed[field] = inputs[value];
+  }
+  return renamed as unknown as StepNode;
+}
+
 function countLines(bytes: Uint8Array | null): number {
   if (!bytes) return 0;
   let lines = 0;
@@ -236,10 +242,14 @@ export class WorkerRuntime {
         const step = execution.plan.steps[request.index];
         if (!step) throw new Error(`workers engine: the plan has no step ${request.index}`);
         const kernel = WORKER_KERNELS[step.kind] as WorkerKernel<StepKind>;
-        return { reply: kernel(step as StepOf<StepKind>, execution), transfer: [] };
+        const renamed = request.inputs ? readingFrom(step, request.inputs) : step;
+        const reply = kernel(renamed as StepOf<StepKind>, execution);
+        for (const alias of Object.values(request.inputs ?? {})) execution.relations.delete(alias);
+        return { reply, transfer: [] };
       }
       case 'split': {
-        const table = relation(this.execution(request.exec), request.relation);
+        const held = relation(this.execution(request.exec), request.relation);
+        const table = request.columns ? selectColumns(held, [...request.columns, ARRIVAL]) : held;
         const pieces = splitByKey(table, request.key, request.partitions).map(toIpc);
         const reply: PiecesReply = { pieces };
         return { reply, transfer: buffersOf(pieces) };

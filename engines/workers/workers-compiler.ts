@@ -14,6 +14,14 @@ import type { Plan, StepKind, StepNode, StepOf } from '../../src/plan/index.js';
  */
 export const SESSION_KEY: readonly string[] = ['session_id', 'user_id'];
 
+/** The event columns sessionize reads (SPEC §5; the kernel fails on a missing one). */
+export const SESSIONIZE_COLUMNS: readonly string[] = [
+  ...SESSION_KEY,
+  'event_id',
+  'event_type',
+  'event_timestamp',
+];
+
 /** How a relation is spread over the workers. */
 export type Layout =
   /** Partition p (in worker p) holds the rows whose key hashes to p; an empty key: any rows. */
@@ -27,13 +35,16 @@ export type Need =
    * Rows with equal `key` in one partition. Non-exact: hashing by a non-empty subset of `key` is
    * enough (equal keys imply equal sub-keys). Exact: joins need both sides hashed the same way.
    * `viaKeys`: the step can instead shuffle a narrow projection (key columns, order column,
-   * arrival) and leave the rows where they are (dedup does).
+   * arrival) and leave the rows where they are (dedup does). `columns`: the step reads only these
+   * columns, so a shuffle moves that projection into a relation of its own for the step and the
+   * rows stay where they are (sessionize does).
    */
   | {
       readonly kind: 'hashed';
       readonly key: readonly string[];
       readonly exact: boolean;
       readonly viaKeys?: boolean;
+      readonly columns?: readonly string[];
     }
   /** All rows in every worker (a small relation joined against partitions). */
   | { readonly kind: 'broadcast' }
@@ -57,7 +68,7 @@ export interface Stage {
 /** A compiled plan. */
 export interface WorkersProgram {
   readonly stages: readonly Stage[];
-  /** For each parse output, the key its blocks are hashed by (its first keyed consumer's). */
+  /** For each parse output, the key its blocks are hashed by (empty: they stay in arrival blocks). */
   readonly parseKeys: ReadonlyMap<string, readonly string[]>;
 }
 
@@ -85,7 +96,12 @@ const COMPILERS: { readonly [K in StepKind]: Compiler<K> } = {
     index,
     step,
     runs: 'workers',
-    inputs: [{ relation: step.input, need: hashed(SESSION_KEY) }],
+    inputs: [
+      {
+        relation: step.input,
+        need: { kind: 'hashed', key: SESSION_KEY, exact: false, columns: SESSIONIZE_COLUMNS },
+      },
+    ],
     output: { relation: step.output, layout: { kind: 'hashed', key: SESSION_KEY } },
   }),
   'pick-transaction': (step, index) => ({
@@ -125,13 +141,17 @@ const COMPILERS: { readonly [K in StepKind]: Compiler<K> } = {
 
 /**
  * Places every step of `plan` and picks each parse output's hash key. Rows are placed once, for
- * the first step that needs whole rows together (sessionize, the transaction join): dedup meets
- * its own key by shuffling key columns only, so bronze events are hashed by `(session_id,
- * user_id)` and never move again. Without such a step, the first keyed need decides.
+ * the first step that needs whole rows together (the transaction join): bronze transactions are
+ * hashed by `(session_id, user_id)` and never move again. When every keyed step can make do with
+ * a narrow projection (dedup's key columns, sessionize's five columns), the rows stay in the
+ * arrival blocks they were parsed in (empty key), so handing them back to the main thread in
+ * arrival order is a concatenation rather than a row-by-row merge of interleaved partitions:
+ * bronze events and users do.
  *
  * @example
  * const program = compileForWorkers(createPlan());
- * program.parseKeys.get('bronze_events'); // ['session_id', 'user_id']
+ * program.parseKeys.get('bronze_transactions'); // ['session_id', 'user_id']
+ * program.parseKeys.get('bronze_events'); // [] (arrival blocks)
  */
 export function compileForWorkers(plan: Plan): WorkersProgram {
   const compiled = plan.steps.map((step, index) =>
@@ -152,8 +172,7 @@ export function compileForWorkers(plan: Plan): WorkersProgram {
       .filter((input) => family.has(input.relation))
       .map((input) => input.need)
       .filter((need): need is Extract<Need, { kind: 'hashed' }> => need.kind === 'hashed');
-    const chosen = needs.find((need) => !need.viaKeys) ?? needs[0];
-    const key = chosen?.key ?? [];
+    const key = needs.find((need) => !need.viaKeys && !need.columns)?.key ?? [];
     parseKeys.set(stage.step.output, key);
     return { ...stage, output: { relation: stage.step.output, layout: { kind: 'hashed', key } } };
   });

@@ -49,9 +49,10 @@ const RESULT_RELATIONS = [
 /**
  * The worker-threads engine (`--engine workers`): the reference readers and kernels run across a
  * pool of `node:worker_threads` workers. Input files are cut into blocks at line (CSV: record)
- * boundaries and parsed in parallel; rows are hash-partitioned so dedup stays global per key and
- * sessionization sees whole sessions; Arrow columns move between threads as transferred IPC
- * buffers. Results (silver, gold, quarantine, counts, rule report) equal the Arrow engine's, rows
+ * boundaries and parsed in parallel; a step that needs equal keys together gets them by hash
+ * partitioning (dedup and sessionize move only the columns they read, so events stay in their
+ * arrival blocks and come back to the main thread by concatenation); Arrow columns move between
+ * threads as transferred IPC buffers. Results (silver, gold, quarantine, counts, rule report) equal the Arrow engine's, rows
  * in the same order, whatever the number of threads.
  *
  * Workers start on the first run and stay up until {@link Engine.close}.
@@ -203,10 +204,17 @@ class WorkersRun {
   /** Runs a worker step on every partition, after laying out its inputs as it needs them. */
   private async onWorkers(step: StepNode): Promise<StepReply[]> {
     const stage = this.stageOf(step);
-    for (const input of stage.inputs) await this.layOut(input.relation, input.need);
+    const inputs: Record<string, string> = {};
+    for (const input of stage.inputs) {
+      const alias = await this.layOut(input.relation, input.need);
+      if (alias !== input.relation) inputs[input.relation] = alias;
+    }
+    const aliases = Object.keys(inputs).length > 0;
     const replies = await this.all((w) =>
-      this.pool.run(w, { type: 'step', exec: this.exec, index: stage.index }),
+      this.pool.run(w, { type: 'step', exec: this.exec, index: stage.index, ...(aliases ? { inputs } : {}) }),
     );
+    // The workers dropped the projections the step read.
+    for (const alias of Object.values(inputs)) this.layouts.delete(alias);
     if (stage.output) {
       const { relation, layout } = stage.output;
       const resolved = 'sameAs' in layout ? this.layoutOf(layout.sameAs) : layout;
@@ -217,7 +225,7 @@ class WorkersRun {
   }
 
   /**
-   * Dedup of a relation hashed by another key (events hashed by session): only the key columns,
+   * Dedup of a relation not hashed by its key (events in arrival blocks): only the key columns,
    * order column and arrivals travel to the worker owning each key, the reference dedup runs
    * there, and the surviving arrivals go back to the workers holding the rows.
    */
@@ -252,10 +260,14 @@ class WorkersRun {
     return layout;
   }
 
-  /** Moves a relation's rows so that it meets `need` (a shuffle, a broadcast or a filter). */
-  private async layOut(relation: string, need: Need): Promise<void> {
+  /**
+   * Moves a relation's rows so that it meets `need` (a shuffle, a broadcast or a filter); returns
+   * the relation the step reads: `relation` itself, or, for a need of a few `columns`, a
+   * projection shuffled under a name of its own while the rows stay where they are.
+   */
+  private async layOut(relation: string, need: Need): Promise<string> {
     const layout = this.layoutOf(relation);
-    if (this.meets(layout, need) || need.kind === 'any' || need.kind === 'main') return;
+    if (this.meets(layout, need) || need.kind === 'any' || need.kind === 'main') return relation;
     if (need.kind === 'broadcast') {
       const ipc = toIpc(await this.merge(relation));
       // One copy in shared memory that every worker reads (small relations: users).
@@ -265,7 +277,7 @@ class WorkersRun {
         this.pool.run(w, { type: 'store', exec: this.exec, relation, pieces: [shared], offsets: [0] }),
       );
       this.layouts.set(relation, { kind: 'broadcast' });
-      return;
+      return relation;
     }
     const partitions = this.pool.size;
     if (layout.kind === 'broadcast') {
@@ -281,19 +293,31 @@ class WorkersRun {
       );
     } else {
       // Shuffle: every worker splits its partition by the new key; piece q of each goes to worker q.
+      const { columns } = need;
+      const target = columns ? `${relation}[${columns.join(',')}]` : relation;
       const splits = await this.all((w) =>
-        this.pool.run(w, { type: 'split', exec: this.exec, relation, key: need.key, partitions }),
+        this.pool.run(w, {
+          type: 'split',
+          exec: this.exec,
+          relation,
+          key: need.key,
+          partitions,
+          ...(columns ? { columns } : {}),
+        }),
       );
       await this.all((q) => {
         const pieces = splits.map((s) => s.pieces[q]!);
         return this.pool.run(
           q,
-          { type: 'store', exec: this.exec, relation, pieces, offsets: pieces.map(() => 0) },
+          { type: 'store', exec: this.exec, relation: target, pieces, offsets: pieces.map(() => 0) },
           buffersOf(pieces),
         );
       });
+      this.layouts.set(target, { kind: 'hashed', key: need.key });
+      return target;
     }
     this.layouts.set(relation, { kind: 'hashed', key: need.key });
+    return relation;
   }
 
   /** The whole relation on the main thread, in arrival order, `__arrival` included. */

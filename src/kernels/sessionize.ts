@@ -36,6 +36,14 @@ export const sessionsSchema = new Schema([
  * then insertion-sorted, so no global comparison sort runs over millions of rows.
  */
 export function sessionize(events: Table): Table {
+  return sessionizeRows(events).sessions;
+}
+
+/**
+ * {@link sessionize}, also returning each session's first-seen event row (row `firstSeen[i]` of
+ * `events` opened session `i`): a partitioned engine carries its rows' arrival order by it.
+ */
+export function sessionizeRows(events: Table): { sessions: Table; firstSeen: Int32Array } {
   const { groups, count } = groupRows(events, ['session_id', 'user_id']);
   const ts = numberView(column(events, 'event_timestamp'));
   const ids = stringView(column(events, 'event_id'));
@@ -83,7 +91,7 @@ export function sessionize(events: Table): Table {
     valueOffsets: offsets,
     child: takeStrings(types, sorted),
   });
-  return withSchema(
+  const sessions = withSchema(
     {
       user_id: makeVector(takeVector(column(events, 'user_id'), firstSeen)),
       session_id: makeVector(takeVector(column(events, 'session_id'), firstSeen)),
@@ -96,4 +104,5 @@ export function sessionize(events: Table): Table {
     },
     sessionsSchema,
   );
+  return { sessions, firstSeen };
 }

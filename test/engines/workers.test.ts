@@ -447,12 +447,20 @@ describe('workers engine: plan compilation, options, lifecycle', () => {
     await expect(gather).rejects.toThrow(/was not begun/);
   });
 
-  it('hashes bronze rows by the session key (dedup shuffles key columns only), users by their dedup key', () => {
+  it('hashes bronze transactions by the session key; events and users stay in arrival blocks', () => {
+    // Dedup shuffles key columns only and sessionize five columns, so only the transaction join
+    // needs whole rows together.
     const program = compileForWorkers(createPlan());
     expect(Object.fromEntries(program.parseKeys)).toEqual({
-      bronze_events: ['session_id', 'user_id'],
+      bronze_events: [],
       bronze_transactions: ['session_id', 'user_id'],
-      bronze_users: ['user_id', 'updated_at'],
+      bronze_users: [],
+    });
+    expect(program.stages.find((s) => s.step.kind === 'sessionize')?.inputs[0]?.need).toEqual({
+      kind: 'hashed',
+      key: ['session_id', 'user_id'],
+      exact: false,
+      columns: ['session_id', 'user_id', 'event_id', 'event_type', 'event_timestamp'],
     });
     expect(program.stages.map((s) => s.runs)).toEqual([
       'main',
