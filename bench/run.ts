@@ -33,6 +33,7 @@ import {
   summarizeRow,
 } from './results.js';
 import {
+  busyCores,
   type EngineProfile,
   fitMemoryModel,
   formatSizing,
@@ -390,7 +391,9 @@ async function main(): Promise<number> {
       eventsPerSecond: largest.events_per_s,
       measuredAtEvents: largest.event_lines,
       measuredCores: cores,
-      parallelism: SINGLE_THREADED.has(engine) ? 1 : Number.POSITIVE_INFINITY,
+      parallelism: SINGLE_THREADED.has(engine)
+        ? busyCores(largest.cpu_s?.median, largest.wall_s?.median ?? 0, cores)
+        : Number.POSITIVE_INFINITY,
       memory: fitMemoryModel(points),
       inputBytesPerEvent: largest.input_bytes / largest.event_lines,
     });

@@ -13,8 +13,11 @@
  *   to be as fast as one core of the bench machine (`cpuSpeedFactor`, default 1).
  * - **Throughput** is the measured events/s, scaled by the vCPUs the engine can use relative to
  *   the cores it used here: `E × min(vCPU, P) / min(cores, P)`, where `P` is the engine's
- *   parallelism (1 for single-threaded engines). Beyond the measured core count this is linear
- *   extrapolation, i.e. optimistic; plans that rely on it are flagged.
+ *   parallelism. For an engine that computes on one thread, `P` is the cores' worth of CPU it
+ *   kept busy here ({@link busyCores}: CPU ÷ wall, about 1.4 for `arrow`, whose GC helpers and
+ *   second Parquet lane use part of the other core), so a 1-vCPU Lambda is predicted to take its
+ *   CPU time, not its wall time. Parallel engines scale with vCPUs (`P = ∞`); beyond the measured
+ *   core count this is linear extrapolation, i.e. optimistic; plans that rely on it are flagged.
  * - **Memory setting** is the smallest multiple of 64 MB that holds the predicted peak with
  *   headroom and gives the engine the vCPUs it used on the bench machine; for a parallel engine
  *   that would overrun the time budget (default 80% of 15 min), more vCPUs (memory) are added.
@@ -55,7 +58,10 @@ export interface EngineProfile {
   readonly measuredAtEvents: number;
   /** Cores of the bench machine. */
   readonly measuredCores: number;
-  /** Threads the engine keeps busy: 1 when single-threaded, `Infinity` when it scales with cores. */
+  /**
+   * Cores' worth of CPU the engine keeps busy: {@link busyCores} of its runs for an engine that
+   * computes on one thread (≥ 1), `Infinity` when it scales with cores.
+   */
   readonly parallelism: number;
   readonly memory: MemoryModel;
   /** Bronze input bytes (all sources) per event line. */
@@ -146,6 +152,17 @@ export interface SizingReport {
   readonly engines: EngineSizing[];
   /** Engine with the cheapest plan that fits one Lambda, if any. */
   readonly cheapestFitting?: string;
+}
+
+/**
+ * Cores' worth of CPU a run kept busy: CPU seconds (all threads) ÷ wall seconds, from 1 to the
+ * machine's cores; 1 when the CPU time was not measured.
+ *
+ * @example busyCores(7.7, 5.5, 2) // 1.4
+ */
+export function busyCores(cpuSeconds: number | undefined, wallSeconds: number, cores: number): number {
+  if (cpuSeconds === undefined || !(wallSeconds > 0)) return 1;
+  return Math.min(cores, Math.max(1, cpuSeconds / wallSeconds));
 }
 
 /** vCPUs of CPU time a Lambda gets at a memory setting: `min(6, memory / 1769)`. */

@@ -8,6 +8,7 @@ import { compareGold } from '../../bench/compare-gold.js';
 import { datasetOptions } from '../../bench/datasets.js';
 import { GLUE_PRICES, LAMBDA_LIMITS, LAMBDA_PRICES } from '../../bench/pricing.js';
 import {
+  busyCores,
   compareGlue,
   DEFAULT_ASSUMPTIONS,
   type EngineProfile,
@@ -113,6 +114,22 @@ describe('sizing model (hand-computed)', () => {
     // measured 20,000/s on 2 cores = 10,000/s per vCPU
     expect(lambdaThroughput(parallel, 1_769)).toBeCloseTo(10_000, 6);
     expect(lambdaThroughput(parallel, 5_307)).toBeCloseTo(30_000, 6);
+  });
+
+  it('charges a one-thread engine its CPU time: cores kept busy = CPU ÷ wall, from 1 to the cores', () => {
+    expect(busyCores(7.7, 5.5, 2)).toBeCloseTo(1.4, 12);
+    expect(busyCores(0.9, 1, 2)).toBe(1); // waited on I/O: still one thread's worth
+    expect(busyCores(9, 3, 2)).toBe(2);
+    expect(busyCores(undefined, 5, 2)).toBe(1);
+    // 10,000 events/s here while keeping 1.4 cores busy: 7,142.86/s on one vCPU, 10,000/s from
+    // 1.4 vCPUs (2,476.6 MB), and a plan buys those: 2,496 MB (39 × 64), 1.411 vCPUs.
+    const helped: EngineProfile = { ...single, parallelism: 1.4 };
+    expect(lambdaThroughput(helped, 1_769)).toBeCloseTo(10_000 / 1.4, 6);
+    expect(lambdaThroughput(helped, 10_240)).toBeCloseTo(10_000, 9);
+    const plan = planLambda({ ...helped, memory: { baseBytes: 100 * MIB, bytesPerEvent: 0 } }, 1_000_000);
+    expect(plan.memoryMb).toBe(2_496);
+    expect(plan.durationSeconds).toBeCloseTo(100, 9);
+    expect(plan.extrapolatesParallelism).toBe(false);
   });
 
   it('plans a single-threaded engine: memory for the peak, one vCPU, duration = events / rate', () => {
