@@ -204,11 +204,7 @@ function overlapping(arrivals: readonly Int32Array[]): boolean {
 function mergeFew(arrivals: readonly Int32Array[], merged: Int32Array): Runs {
   const k = arrivals.length;
   const rows = merged.length;
-  let capacity = 1024;
-  let piece = new Uint16Array(capacity);
-  let start: Int32Array = new Int32Array(capacity);
-  let count: Int32Array = new Int32Array(capacity);
-  let length = 0;
+  const runs = new RunList();
   let last = -1;
   const heads = new Int32Array(k);
   for (let out = 0; out < rows; out++) {
@@ -223,24 +219,42 @@ function mergeFew(arrivals: readonly Int32Array[], merged: Int32Array): Runs {
       }
     }
     merged[out] = value;
-    if (best === last) {
-      count[length - 1]!++;
-    } else {
-      if (length === capacity) {
-        capacity *= 2;
-        piece = grow(piece, capacity);
-        start = grow(start, capacity);
-        count = grow(count, capacity);
-      }
-      piece[length] = best;
-      start[length] = heads[best]!;
-      count[length] = 1;
-      length++;
-      last = best;
-    }
+    if (best === last) runs.extendLast();
+    else runs.push(best, heads[best]!, 1);
+    last = best;
     heads[best]!++;
   }
-  return { piece, start, count, length, rows };
+  return runs.done(rows);
+}
+
+/** Runs appended one at a time, as the merges find them. */
+class RunList {
+  private piece = new Uint16Array(1024);
+  private start = new Int32Array(1024);
+  private count = new Int32Array(1024);
+  private length = 0;
+
+  push(piece: number, start: number, count: number): void {
+    if (this.length === this.piece.length) {
+      const capacity = this.length * 2;
+      this.piece = grow(this.piece, capacity);
+      this.start = grow(this.start, capacity);
+      this.count = grow(this.count, capacity);
+    }
+    this.piece[this.length] = piece;
+    this.start[this.length] = start;
+    this.count[this.length] = count;
+    this.length++;
+  }
+
+  /** One more row for the last run. */
+  extendLast(): void {
+    this.count[this.length - 1]!++;
+  }
+
+  done(rows: number): Runs {
+    return { piece: this.piece, start: this.start, count: this.count, length: this.length, rows };
+  }
 }
 
 function singleChunk(table: Table, name: string): Data | undefined {
@@ -289,11 +303,7 @@ function mergeRuns(arrivals: readonly Int32Array[], merged: Int32Array): Runs {
   };
   for (let p = 0; p < k; p++) if (arrivals[p]!.length > 0) push(p);
 
-  let capacity = Math.max(16, k);
-  let piece = new Uint16Array(capacity);
-  let start: Int32Array = new Int32Array(capacity);
-  let count: Int32Array = new Int32Array(capacity);
-  let length = 0;
+  const runs = new RunList();
   let rows = 0;
   while (heap.length > 0) {
     const p = pop();
@@ -304,21 +314,12 @@ function mergeRuns(arrivals: readonly Int32Array[], merged: Int32Array): Runs {
     let to = from + 1;
     while (to < values.length && (values[to]! < limit || (values[to] === limit && p < limitPiece))) to++;
     merged.set(values.subarray(from, to), rows);
-    if (length === capacity) {
-      capacity *= 2;
-      piece = grow(piece, capacity);
-      start = grow(start, capacity);
-      count = grow(count, capacity);
-    }
-    piece[length] = p;
-    start[length] = from;
-    count[length] = to - from;
-    length++;
+    runs.push(p, from, to - from);
     rows += to - from;
     heads[p] = to;
     if (to < values.length) push(p);
   }
-  return { piece, start, count, length, rows };
+  return runs.done(rows);
 }
 
 function grow<T extends Int32Array | Uint16Array>(array: T, size: number): T {
