@@ -3,8 +3,9 @@
  * esbuild into `dist-lambda/<function>/index.mjs` (one self-contained ESM file, AWS SDK included —
  * pinned versions instead of whatever the runtime ships), puts parquet-wasm's `.wasm` and the
  * Parquet encoding worker (`parquet-worker.mjs`) beside the bundles that load parquet-wasm, zips
- * each folder to `dist-lambda/<function>.zip` when `zip` exists, and prints the sizes. DuckDB is excluded: the handlers run the `arrow` engine, and the native
- * `@duckdb/node-api` binary (~60 MB, per-platform) belongs in a Lambda layer if ever wanted.
+ * each folder to `dist-lambda/<function>.zip` when `zip` exists, and prints the sizes. DuckDB is
+ * excluded: the handlers run the `arrow` engine, and the native `@duckdb/node-api` binary
+ * (~60 MB, per-platform) belongs in a Lambda layer if ever wanted.
  *
  * Usage: npm run package:lambda [-- --json] [--only name,name] [--out DIR]
  */

@@ -52,8 +52,8 @@ const RESULT_RELATIONS = [
  * boundaries and parsed in parallel; a step that needs equal keys together gets them by hash
  * partitioning (dedup and sessionize move only the columns they read, so events stay in their
  * arrival blocks and come back to the main thread by concatenation); Arrow columns move between
- * threads as transferred IPC buffers. Results (silver, gold, quarantine, counts, rule report) equal the Arrow engine's, rows
- * in the same order, whatever the number of threads.
+ * threads as transferred IPC buffers. Results (silver, gold, quarantine, counts, rule report)
+ * equal the Arrow engine's, rows in the same order, whatever the number of threads.
  *
  * Workers start on the first run and stay up until {@link Engine.close}.
  *
@@ -209,9 +209,9 @@ class WorkersRun {
       const alias = await this.layOut(input.relation, input.need);
       if (alias !== input.relation) inputs[input.relation] = alias;
     }
-    const aliases = Object.keys(inputs).length > 0;
+    const renamed = Object.keys(inputs).length > 0 ? { inputs } : {};
     const replies = await this.all((w) =>
-      this.pool.run(w, { type: 'step', exec: this.exec, index: stage.index, ...(aliases ? { inputs } : {}) }),
+      this.pool.run(w, { type: 'step', exec: this.exec, index: stage.index, ...renamed }),
     );
     // The workers dropped the projections the step read.
     for (const alias of Object.values(inputs)) this.layouts.delete(alias);

@@ -247,13 +247,13 @@ function footerBounds(
   }
   if (mode?.kind === 'counts') return { nulls };
   if (type.startsWith('decimal')) {
+    if (chunk.physicalType !== PARQUET_INT32 && chunk.physicalType !== PARQUET_INT64) return undefined;
     const read = (bytes: Uint8Array) => {
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       return chunk.physicalType === PARQUET_INT64
         ? Number(view.getBigInt64(0, true))
         : view.getInt32(0, true);
     };
-    if (chunk.physicalType !== PARQUET_INT32 && chunk.physicalType !== PARQUET_INT64) return undefined;
     return { nulls, lower: decimalBytes(read(min)), upper: decimalBytes(read(max)) };
   }
   if (SAME_BYTES[type] !== chunk.physicalType) return undefined;

@@ -37,6 +37,8 @@ const T_STRUCT = 12;
 
 const MAGIC = 0x31524150; // "PAR1" little-endian
 
+const decoder = new TextDecoder();
+
 /** A forward-only reader over Thrift compact bytes. */
 class CompactReader {
   constructor(
@@ -186,7 +188,7 @@ function readColumnMetaData(reader: CompactReader): ChunkStatistics {
     else if (id === 3 && type === T_LIST) {
       const { count } = reader.list();
       path = [];
-      for (let i = 0; i < count; i++) path.push(new TextDecoder().decode(reader.binary()));
+      for (let i = 0; i < count; i++) path.push(decoder.decode(reader.binary()));
     } else if (id === 12 && type === T_STRUCT) stats = readStatistics(reader);
     else reader.skip(type);
   });

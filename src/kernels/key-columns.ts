@@ -214,18 +214,15 @@ export function lookupRows(table: Table, key: readonly string[], grouped: RowGro
   return out;
 }
 
+/** The view of `key` when it is one string column without nulls (the dedup keys' usual shape). */
+export function singleStringKeyView(table: Table, key: readonly string[]): StringView | undefined {
+  return key.length === 1 ? singleStringKey(keyParts(table, key)) : undefined;
+}
+
 /**
  * A single non-null string key is hashed as its raw bytes (the fast path); anything else as a
  * length-prefixed composite. Both {@link groupRows} and {@link lookupRows} must agree on this.
  */
-/** The view of `key` when it is one string column without nulls (the dedup keys' usual shape). */
-export function singleStringKeyView(table: Table, key: readonly string[]): StringView | undefined {
-  if (key.length !== 1) return undefined;
-  const type = column(table, key[0]!).type as DataType;
-  if (!DataType.isUtf8(type) && !DataType.isDictionary(type)) return undefined;
-  return singleStringKey(keyParts(table, key));
-}
-
 function singleStringKey(parts: KeyPart[]): StringView | undefined {
   const only = parts.length === 1 ? parts[0]! : undefined;
   return only?.kind === 'string' && only.view.nulls === undefined ? only.view : undefined;
