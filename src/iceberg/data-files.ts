@@ -1,6 +1,7 @@
 import { Field, Int64, makeData, makeVector, Schema, type Table, Utf8 } from 'apache-arrow';
 import type { IcebergSchema } from '../../schemas/derive-iceberg.js';
 import type { TableDef } from '../../schemas/logical-types.js';
+import { arrowByteLength } from '../columns/byte-length.js';
 import { withSchema } from '../columns/take.js';
 import { Utf8Builder } from '../columns/utf8-builder.js';
 import { dictionaryColumns, tableToParquet } from '../io/parquet.js';
@@ -170,8 +171,7 @@ const TARGET_FILE_BYTES = 32 << 20;
 
 /** Rows per file: equal parts of at most `limit` rows and about {@link TARGET_FILE_BYTES}. */
 function rowsPerFile(rows: Table, limit: number): number {
-  let bytes = 0;
-  for (const batch of rows.batches) for (const child of batch.data.children) bytes += child.byteLength;
+  const bytes = arrowByteLength(rows);
   const parts = Math.max(Math.ceil(rows.numRows / limit), Math.ceil(bytes / TARGET_FILE_BYTES));
   return Math.max(1, Math.ceil(rows.numRows / parts));
 }

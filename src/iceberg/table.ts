@@ -368,6 +368,15 @@ export class IcebergTable {
   }
 
   /**
+   * Writes `rows` as new data files of this table without committing them, for
+   * {@link commitFiles}: several tables' files can then be written side by side and committed one
+   * after another. Files a commit never references are orphans, invisible to readers.
+   */
+  async writeFiles(rows: Table): Promise<DataFileRecord[]> {
+    return writeDataFiles(this.io, this.context(), conformToSchema(rows, this.def));
+  }
+
+  /**
    * Commits data and position-delete files written elsewhere (e.g. by the items of a Step
    * Functions Distributed Map, each with `writeDataFiles` / `writePositionDeletes`) as one
    * snapshot, through the same manifest and exclusive-metadata path as {@link commit}.

@@ -8,8 +8,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Table, tableToIPC } from 'apache-arrow';
+import { arrowByteLength } from '../columns/byte-length.js';
 import { dictionaryColumns, tableToParquet } from './parquet.js';
-import { ipcToParquet } from './parquet-encode.js';
 import { workerEntry } from './worker-entry.js';
 
 /** A request to the encoding worker. */
@@ -41,11 +41,12 @@ export const inThreadEncoder: ParquetEncoder = {
 };
 
 /**
- * Largest file (Arrow IPC bytes) the worker takes: parquet-wasm's heap grows to about twice the
- * largest file it encoded and never shrinks, so big files stay on this thread. Measured on 1M
- * events: the worker lane costs ~45 MiB of peak RSS this way, ~120 MiB when it takes any file.
+ * Files of this many Arrow bytes or more are encoded on the worker only, one after another:
+ * parquet-wasm's heap grows to about twice the largest file it encoded and never shrinks, so only
+ * one lane's heap may grow with the big files. This thread's heap stays at the size of the small
+ * files (a gold partition, a day of users), and it is free to do the rest of the job meanwhile.
  */
-const WORKER_MAX_FILE_BYTES = 4 << 20;
+const WORKER_ONLY_FROM_BYTES = 4 << 20;
 
 const WORKER_PATHS = {
   from: import.meta.url,
@@ -61,32 +62,42 @@ const WORKER_PATHS = {
   what: 'Parquet encoder',
 };
 
+/** A file waiting for the worker, or held by it. */
+interface EncodeJob {
+  readonly table: Table;
+  readonly dictionary: readonly string[];
+  readonly resolve: (bytes: Uint8Array) => void;
+  readonly reject: (error: Error) => void;
+}
+
 /**
- * This thread plus one worker: a file goes to the worker when it is idle and to this thread
- * otherwise, so both cores encode and this thread never waits for the worker to take a file.
- * The worker is unreferenced while idle (it never keeps a process alive); if it dies, the file
- * it held and every later one are encoded here.
+ * This thread plus one worker:
+ * - a big file (from {@link WORKER_ONLY_FROM_BYTES}) waits its turn for the worker, so big files
+ *   are encoded side by side with this thread's work, and only the worker's heap grows with them;
+ * - a small file goes to the worker when it is idle and is encoded here otherwise, so this thread
+ *   never waits for the worker to take it.
+ *
+ * A waiting file is kept as its table and turned into Arrow IPC only when the worker takes it, so
+ * a queue of big files holds no second copy of their rows. The worker is unreferenced while it
+ * has nothing to do (it never keeps a process alive); if it dies, the files it held or would have
+ * taken, and every later one, are encoded here.
  */
 export class TwoLaneEncoder implements ParquetEncoder {
   private readonly worker: Worker;
+  private readonly workerOnlyFromBytes: number;
   private ready = false;
   private broken = false;
   private nextId = 0;
   /** Files the worker encoded (for tests and measurements). */
   encodedOnWorker = 0;
-  private readonly pending = new Map<
-    number,
-    {
-      table: Table;
-      dictionary: readonly string[];
-      resolve: (bytes: Uint8Array) => void;
-      reject: (error: Error) => void;
-    }
-  >();
+  private readonly waiting: EncodeJob[] = [];
+  private readonly held = new Map<number, EncodeJob>();
 
-  constructor() {
-    const { script, options } = workerEntry(WORKER_PATHS);
-    this.worker = new Worker(script, { ...options, name: 'goldsmith-parquet-encoder' });
+  /** @param options.workerOnlyFromBytes - what counts as a big file (tests make it small). */
+  constructor(options: { workerOnlyFromBytes?: number } = {}) {
+    this.workerOnlyFromBytes = options.workerOnlyFromBytes ?? WORKER_ONLY_FROM_BYTES;
+    const { script, options: workerOptions } = workerEntry(WORKER_PATHS);
+    this.worker = new Worker(script, { ...workerOptions, name: 'goldsmith-parquet-encoder' });
     this.worker.unref();
     this.worker.on('message', (reply: EncodeReply) => this.settle(reply));
     this.worker.on('error', (error) => this.fail(error));
@@ -95,18 +106,16 @@ export class TwoLaneEncoder implements ParquetEncoder {
 
   /** True while the worker can take a file now. */
   get idle(): boolean {
-    return this.ready && !this.broken && this.pending.size === 0;
+    return this.ready && !this.broken && this.held.size === 0 && this.waiting.length === 0;
   }
 
   encode(table: Table, dictionary: readonly string[] = dictionaryColumns(table)): Promise<Uint8Array> {
-    const ipc = tableToIPC(table, 'stream');
-    if (!this.idle || ipc.length > WORKER_MAX_FILE_BYTES)
-      return Promise.resolve(ipcToParquet(ipc, dictionary));
-    const id = this.nextId++;
+    const big = arrowByteLength(table) >= this.workerOnlyFromBytes;
+    if (this.broken || (!big && !this.idle)) return Promise.resolve(tableToParquet(table, dictionary));
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { table, dictionary, resolve, reject });
-      this.worker.ref();
-      this.worker.postMessage({ id, ipc, dictionary } satisfies EncodeRequest, [ipc.buffer as ArrayBuffer]);
+      this.waiting.push({ table, dictionary, resolve, reject });
+      this.worker.ref(); // keeps the process alive until the file is encoded
+      this.dispatch();
     });
   }
 
@@ -116,26 +125,44 @@ export class TwoLaneEncoder implements ParquetEncoder {
     await this.worker.terminate();
   }
 
+  /** Hands the next waiting file to the worker once it is free. */
+  private dispatch(): void {
+    if (!this.ready || this.broken || this.held.size > 0) return;
+    const job = this.waiting.shift();
+    if (!job) {
+      this.worker.unref();
+      return;
+    }
+    const id = this.nextId++;
+    const ipc = tableToIPC(job.table, 'stream');
+    this.held.set(id, job);
+    this.worker.postMessage({ id, ipc, dictionary: job.dictionary } satisfies EncodeRequest, [
+      ipc.buffer as ArrayBuffer,
+    ]);
+  }
+
   private settle(reply: EncodeReply): void {
     if ('ready' in reply) {
       this.ready = true;
+      this.dispatch();
       return;
     }
-    const job = this.pending.get(reply.id);
-    this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
-    if (!job) return;
-    if ('bytes' in reply) {
-      this.encodedOnWorker++;
-      job.resolve(reply.bytes);
-    } else job.reject(new Error(`Parquet encoding failed in the encoder worker: ${reply.error}`));
+    const job = this.held.get(reply.id);
+    this.held.delete(reply.id);
+    if (job) {
+      if ('bytes' in reply) {
+        this.encodedOnWorker++;
+        job.resolve(reply.bytes);
+      } else job.reject(new Error(`Parquet encoding failed in the encoder worker: ${reply.error}`));
+    }
+    this.dispatch();
   }
 
   /** The worker is gone: its files are encoded here (an encoding error would recur, so it is thrown). */
   private fail(_cause: Error): void {
     this.broken = true;
-    const jobs = [...this.pending.values()];
-    this.pending.clear();
+    const jobs = [...this.held.values(), ...this.waiting.splice(0)];
+    this.held.clear();
     for (const { table, dictionary, resolve, reject } of jobs) {
       try {
         resolve(tableToParquet(table, dictionary));

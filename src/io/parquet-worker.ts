@@ -17,7 +17,12 @@ port.postMessage({ ready: true } satisfies EncodeReply);
 port.on('message', ({ id, ipc, dictionary }: EncodeRequest) => {
   try {
     const bytes = ipcToParquet(ipc, dictionary);
-    port.postMessage({ id, bytes } satisfies EncodeReply, [bytes.buffer as ArrayBuffer]);
+    // The IPC stream goes back too: this thread allocates so little that its GC would keep the
+    // (tens of MB of) buffer alive for long; the main thread's frequent GCs free it at once.
+    port.postMessage({ id, bytes } satisfies EncodeReply, [
+      bytes.buffer as ArrayBuffer,
+      ipc.buffer as ArrayBuffer,
+    ]);
   } catch (error) {
     port.postMessage({
       id,

@@ -22,6 +22,7 @@ import {
 } from './ingested-files.js';
 import { GOLD_KEY } from './recompute-gold.js';
 import { concatTables } from './silver-merge.js';
+import { writeSideBySide } from './staged-files.js';
 
 /** One Iceberg table of the warehouse: where it lives and how it is created. */
 export interface TableSpec {
@@ -108,7 +109,8 @@ export interface Warehouse {
   load(): Promise<WarehouseState>;
   /**
    * Commits one run: quarantine files, then each silver table, then gold (each an atomic Iceberg
-   * commit), then the run report. A failure before the gold commit leaves gold as it was and the
+   * commit), then the run report. The data files of every appended table are written first, side
+   * by side (both encoding lanes busy); a failure before a table's commit removes its files. A failure before the gold commit leaves gold as it was and the
    * run's files un-ingested, so the next run reads them again (silver dedup makes that harmless).
    */
   commitRun(run: RunCommit): Promise<void>;
@@ -214,30 +216,54 @@ export function icebergWarehouse(
         'goldsmith.run-id': run.runId,
         ...ingestedSummary(files),
       });
+      // Appended rows' data files are written side by side, then committed one table at a time
+      // in the order above: silver events' big files encode on the worker lane while this thread
+      // splits and encodes gold. Merges read their table first, so they write when they commit.
+      const silver: { source: SourceName; table: IcebergTable }[] = [];
       for (const source of SOURCES) {
-        const { upserts, updates } = run.silver[source];
-        if (upserts.numRows === 0 && run.ingested[source].length === 0) continue;
-        const table = (await open(TABLES[source], true))!;
-        const summary = summaryOf({ [source]: run.ingested[source] });
-        const expectSnapshotId = run.base[source];
-        if (updates) await table.merge(upserts, { on: TABLES[source].key, summary, expectSnapshotId });
-        else await table.commit({ operation: 'append', add: upserts, summary, expectSnapshotId });
+        if (run.silver[source].upserts.numRows === 0 && run.ingested[source].length === 0) continue;
+        silver.push({ source, table: (await open(TABLES[source], true))! });
       }
       const gold = (await open(TABLES.gold, true))!;
-      const summary = summaryOf(run.ingested);
+      const staged = await writeSideBySide(io, [
+        ...silver.map(({ source, table }) =>
+          run.silver[source].updates ? undefined : () => table.writeFiles(run.silver[source].upserts),
+        ),
+        change.kind === 'append' ? () => gold.writeFiles(change.rows) : undefined,
+      ]);
       let counts = { inserted: change.rows.numRows, updated: 0, deleted: 0 };
       let snapshot: SnapshotInfo;
-      if (change.kind === 'append')
-        snapshot = await gold.commit({ operation: 'append', add: change.rows, summary });
-      else if (change.kind === 'overwrite') snapshot = await gold.overwrite(change.rows, summary);
-      else {
-        const merged = await gold.merge(change.rows, {
-          on: GOLD_KEY,
-          deleteKeys: change.deleteKeys,
-          summary,
-        });
-        counts = { inserted: merged.inserted, updated: merged.updated, deleted: merged.deleted };
-        snapshot = merged.snapshot;
+      try {
+        for (const [i, { source, table }] of silver.entries()) {
+          const summary = summaryOf({ [source]: run.ingested[source] });
+          const expectSnapshotId = run.base[source];
+          const dataFiles = staged.files[i];
+          staged.committing(i);
+          if (dataFiles)
+            await table.commitFiles({ operation: 'append', dataFiles, summary, expectSnapshotId });
+          else {
+            const { upserts } = run.silver[source];
+            await table.merge(upserts, { on: TABLES[source].key, summary, expectSnapshotId });
+          }
+        }
+        const summary = summaryOf(run.ingested);
+        staged.committing(silver.length);
+        if (change.kind === 'append') {
+          const dataFiles = staged.files[silver.length]!;
+          snapshot = await gold.commitFiles({ operation: 'append', dataFiles, summary });
+        } else if (change.kind === 'overwrite') snapshot = await gold.overwrite(change.rows, summary);
+        else {
+          const merged = await gold.merge(change.rows, {
+            on: GOLD_KEY,
+            deleteKeys: change.deleteKeys,
+            summary,
+          });
+          counts = { inserted: merged.inserted, updated: merged.updated, deleted: merged.deleted };
+          snapshot = merged.snapshot;
+        }
+      } catch (error) {
+        await staged.removeUncommitted();
+        throw error;
       }
       if (run.report.merge) {
         run.report.merge.gold = { ...counts, total: Number(snapshot.summary['total-records'] ?? 0) };

@@ -95,4 +95,41 @@ describe('localWarehouse: Iceberg tables on disk (SPEC §6)', () => {
       );
     }
   });
+
+  it('data files are written side by side; a failed commit leaves no staged file of a later table behind', async () => {
+    const inputs = await discoverInputs(join(SPARK_PEER, 'bronze'));
+    const root = join(dir, 'staged');
+    const io = localFileIO();
+    // The silver events commit (its new metadata version) fails after every table's data files
+    // were written: those of the tables not yet committed are removed again.
+    const failing: FileIO = {
+      ...io,
+      async createExclusive(location, bytes) {
+        if (location.includes('silver/events/metadata/v') && !location.endsWith('v1.metadata.json'))
+          throw new Error('injected failure at the silver events commit');
+        return io.createExclusive(location, bytes);
+      },
+    };
+    await expect(runPipeline({ inputs, plan, warehouse: icebergWarehouse(failing, root) })).rejects.toThrow(
+      'injected failure at the silver events commit',
+    );
+    const dataFiles = (table: string) => {
+      try {
+        return readdirSync(join(root, table, 'data'), { recursive: true }).filter((f) =>
+          String(f).endsWith('.parquet'),
+        );
+      } catch {
+        return [];
+      }
+    };
+    // Tables commit in SOURCES order (users, events, transactions), gold last.
+    expect(dataFiles('silver/users').length).toBeGreaterThan(0); // committed
+    expect(dataFiles('silver/events').length).toBeGreaterThan(0); // its commit was attempted: kept
+    expect(dataFiles('silver/transactions')).toEqual([]);
+    expect(dataFiles('gold/user_session_analysis')).toEqual([]);
+    // The next run, on a working FileIO, completes.
+    const { report } = await runPipeline({ inputs, plan, warehouse: localWarehouse(root) });
+    expect(report.status).toBe('succeeded');
+    expect(dataFiles('gold/user_session_analysis').length).toBeGreaterThan(0);
+  });
 });

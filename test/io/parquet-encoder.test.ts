@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { silverEventsTable } from '../../schemas/silver.js';
+import { arrowByteLength } from '../../src/columns/byte-length.js';
 import { tableFromRows } from '../../src/columns/rows-table.js';
 import { parquetToTable } from '../../src/io/parquet.js';
 import {
@@ -29,8 +30,8 @@ const events = tableFromRows(
 const gold = goldTableOf(goldRows(300));
 
 const started: TwoLaneEncoder[] = [];
-function twoLanes(): TwoLaneEncoder {
-  const encoder = new TwoLaneEncoder();
+function twoLanes(options: { workerOnlyFromBytes?: number } = {}): TwoLaneEncoder {
+  const encoder = new TwoLaneEncoder(options);
   started.push(encoder);
   return encoder;
 }
@@ -76,6 +77,39 @@ describe('Parquet encoding lanes', () => {
     expect(Buffer.from(bytes).equals(Buffer.from(await inThreadEncoder.encode(gold)))).toBe(true);
     expect(encoder.idle).toBe(false);
     expect(Buffer.from(await encoder.encode(events)).length).toBeGreaterThan(0);
+  });
+
+  it('big files wait for the worker, in order, while small ones are encoded here', async () => {
+    // Every table of 10 KB or more counts as big here.
+    const encoder = twoLanes({ workerOnlyFromBytes: 10_000 });
+    expect(arrowByteLength(events)).toBeGreaterThan(10_000);
+    expect(arrowByteLength(gold.slice(0, 5))).toBeLessThan(10_000);
+    // Queued before the worker is ready: they wait for it instead of growing this thread's heap.
+    const big = [events, events.slice(100, 400), gold].map((t) => encoder.encode(t));
+    const small = encoder.encode(gold.slice(0, 5));
+    const results = await Promise.all([...big, small]);
+    expect(encoder.encodedOnWorker).toBe(3);
+    const tables = [events, events.slice(100, 400), gold, gold.slice(0, 5)];
+    for (const [i, bytes] of results.entries())
+      expect(Buffer.from(bytes).equals(Buffer.from(await inThreadEncoder.encode(tables[i]!)))).toBe(true);
+  });
+
+  it('files waiting for a worker that died are encoded on this thread', async () => {
+    const encoder = twoLanes({ workerOnlyFromBytes: 10_000 });
+    await untilIdle(encoder);
+    const pending = [encoder.encode(events), encoder.encode(gold)];
+    await encoder.close();
+    const results = await Promise.all(pending);
+    expect(Buffer.from(results[1]!).equals(Buffer.from(await inThreadEncoder.encode(gold)))).toBe(true);
+    expect(sortedRows(parquetToTable(results[0]!))).toEqual(sortedRows(events));
+  });
+
+  it('counts the Arrow bytes of a slice by its own rows', () => {
+    const whole = arrowByteLength(events);
+    const half = arrowByteLength(events.slice(0, 250));
+    expect(half).toBeGreaterThan(whole * 0.4);
+    expect(half).toBeLessThan(whole * 0.6);
+    expect(arrowByteLength(events.slice(0, 0))).toBeLessThan(100);
   });
 
   it('starts the worker lane only for big inputs', () => {
