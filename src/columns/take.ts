@@ -16,6 +16,7 @@ import {
 import { copyBytes } from './bytes.js';
 import { numberView, type StringView, stringView } from './column-views.js';
 import { type NumericKind, numbersToArrow } from './numeric-builder.js';
+import { fixedWidthTaker } from './take-fixed.js';
 
 /**
  * Gathers rows by index: `indices[i]` is the source row of output row i, or -1 for a null row
@@ -27,7 +28,8 @@ export function takeVector(vector: Vector, indices: Int32Array): Data {
 
 /**
  * {@link takeVector} for many gathers from one column: the column's view (string ranges, numbers
- * as float64) is built once, not once per gather.
+ * as float64) is built once, not once per gather. One chunk of a fixed-width type is gathered as
+ * its own words ({@link fixedWidthTaker}).
  */
 function columnTaker(vector: Vector): (indices: Int32Array) => Data {
   const type = vector.type as DataType;
@@ -42,6 +44,8 @@ function columnTaker(vector: Vector): (indices: Int32Array) => Data {
     return (indices) => takeStrings(view, indices);
   }
   if (DataType.isList(type)) return (indices) => takeStringLists(vector, indices);
+  const fixed = vector.data.length === 1 ? fixedWidthTaker(vector.data[0]!) : undefined;
+  if (fixed) return fixed;
   const kind = numericKindOf(type);
   const values = numberView(vector);
   return (indices) => {
