@@ -49,7 +49,9 @@ export const arrowKernels: KernelTable = {
     return recordParsed(state, step, result);
   },
   dedup(step, state) {
-    const { table, duplicates } = dedupLatest(relation(state, step.input), step.key, step.orderBy);
+    const input = relation(state, step.input);
+    const inPlace = state.consumable(step.input); // a bronze table nothing reads after this step
+    const { table, duplicates } = dedupLatest(input, step.key, step.orderBy, { inPlace });
     state.relations.set(step.output, table);
     const source = state.relationSource.get(step.input);
     if (source) {

@@ -25,6 +25,11 @@ export interface ExecutionState {
   dq: DqReport | undefined;
   /** Which source each bronze relation came from, so dedup can fill in that source's counts. */
   readonly relationSource: Map<string, SourceName>;
+  /**
+   * True when the running step may reuse relation `name`'s buffers: a parse step made it (so it
+   * owns them), no later step reads it and it is not a result. Kernels then work in place.
+   */
+  readonly consumable: (name: string) => boolean;
 }
 
 /** How one engine executes one step kind. Returns the number of rows it produced (for timings). */
@@ -64,9 +69,13 @@ export async function interpretPlan(
   plan: Plan,
   context: RunContext,
 ): Promise<PipelineResult> {
+  const releaseAfter = lastReaders(plan);
+  const parsed = new Set(plan.steps.flatMap((s) => (s.kind === 'parse' ? [s.output] : [])));
+  let running = -1;
   const state: ExecutionState = {
     plan,
     context,
+    consumable: (name) => parsed.has(name) && (releaseAfter.get(running)?.includes(name) ?? false),
     relations: new Map(),
     counts: Object.fromEntries(SOURCES.map((s) => [s, emptyCounts()])) as Record<SourceName, SourceCounts>,
     quarantined: [],
@@ -76,9 +85,9 @@ export async function interpretPlan(
     relationSource: new Map(),
   };
   const timings: StepTiming[] = [];
-  const releaseAfter = lastReaders(plan);
   for (const [index, step] of plan.steps.entries()) {
     context.signal?.throwIfAborted();
+    running = index;
     const started = performance.now();
     const kernel = kernels[step.kind] as Kernel<StepNode['kind']> | undefined;
     if (!kernel) throw new UnsupportedStepError(engine, step.kind);

@@ -1,6 +1,7 @@
 import type { Table } from 'apache-arrow';
 import { bytesEqual } from '../columns/bytes.js';
 import { numberView, type StringView } from '../columns/column-views.js';
+import { compactInPlace } from '../columns/compact.js';
 import { hashBytes } from '../columns/key-index.js';
 import { takeTable } from '../columns/take.js';
 import { column, groupRows, singleStringKeyView } from './key-columns.js';
@@ -24,10 +25,19 @@ type OrderOf = () => Float64Array | undefined;
  * sorting row hashes ({@link losersBySortedHash}): nearly every id is unique, and only rows whose
  * hashes collide are compared. Other keys go through {@link groupRows}.
  *
+ * With `inPlace`, the survivors are moved down inside `table`'s own buffers ({@link
+ * compactInPlace}) instead of being gathered into new ones: `table` must own its buffers and is
+ * unusable afterwards.
+ *
  * @example
  * dedupLatest(events, ['event_id'], 'event_timestamp')
  */
-export function dedupLatest(table: Table, key: readonly string[], orderBy: string | null): DedupResult {
+export function dedupLatest(
+  table: Table,
+  key: readonly string[],
+  orderBy: string | null,
+  options: { inPlace?: boolean } = {},
+): DedupResult {
   const orderOf: OrderOf = () => (orderBy === null ? undefined : numberView(column(table, orderBy)));
   const single = singleStringKeyView(table, key);
   const losers = single ? losersBySortedHash(single, orderOf) : losersByGroup(table, key, orderOf);
@@ -35,6 +45,8 @@ export function dedupLatest(table: Table, key: readonly string[], orderBy: strin
   const n = table.numRows;
   let duplicates = 0;
   for (let row = 0; row < n; row++) duplicates += losers[row]!;
+  const compacted = options.inPlace ? compactInPlace(table, losers) : undefined;
+  if (compacted) return { table: compacted, duplicates };
   const indices = new Int32Array(n - duplicates);
   for (let row = 0, k = 0; row < n; row++) if (losers[row] === 0) indices[k++] = row;
   return { table: takeTable(table, indices), duplicates };

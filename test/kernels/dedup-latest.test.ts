@@ -62,6 +62,10 @@ describe('dedupLatest, both paths (SPEC §3)', () => {
           const { table: kept, duplicates } = dedupLatest(table, key, orderBy);
           expect(tableToRows(kept).map((r) => r.n)).toEqual(expected);
           expect(duplicates).toBe(rows.length - expected.length);
+          // In place (a bronze table nothing reads afterwards): the same rows, whole.
+          const inPlace = dedupLatest(tableFromRows(def, rows), key, orderBy, { inPlace: true });
+          expect(tableToRows(inPlace.table)).toEqual(tableToRows(kept));
+          expect(inPlace.duplicates).toBe(duplicates);
         },
       ),
       { numRuns: 200 },
