@@ -142,6 +142,14 @@ export class JsonScanner {
   private stringEscaped = false;
   private keySlot = -1;
   private scanStart = 0;
+  /**
+   * The last lines' shape: per top-level member index, the bytes from the key's opening quote to
+   * its value (`"event_id": `), and the key's slot. JSON Lines repeat one shape, so a member whose
+   * bytes match is known without scanning and matching its key again.
+   */
+  private readonly shapePrefixes: (Uint8Array | undefined)[] = [];
+  private readonly shapeSlots: number[] = [];
+  private memberIndex = 0;
 
   /** @param keys - the top-level keys whose values {@link JsonScanner.scan} locates. */
   constructor(keys: readonly string[]) {
@@ -174,6 +182,7 @@ export class JsonScanner {
     this.topKind = JsonKind.absent;
     this.error = JsonError.none;
     this.scanStart = start;
+    this.memberIndex = 0;
     let stack = this.stack;
     let depth = 0;
     // The requested key whose value is being scanned at depth 1, and where that value started.
@@ -305,13 +314,29 @@ export class JsonScanner {
    */
   private member(bytes: Uint8Array, i: number, end: number, topLevel: boolean): number {
     if (i >= end || bytes[i] !== QUOTE) return this.failAt(i, JsonError.syntax);
+    const memberStart = i;
+    const index = topLevel ? this.memberIndex++ : -1;
+    if (topLevel) {
+      // The same bytes as this member of the last line that had it: the same valid key and colon.
+      const prefix = this.shapePrefixes[index];
+      if (prefix !== undefined && startsWith(bytes, i, end, prefix)) {
+        this.keySlot = this.shapeSlots[index]!;
+        return skipSpace(bytes, i + prefix.length, end);
+      }
+    }
     const keyStart = i + 1;
     i = this.string(bytes, i, end);
     if (i < 0) return -1;
+    const escaped = this.stringEscaped;
     if (topLevel) this.keySlot = this.matchKey(bytes, keyStart, i - 1);
     i = skipSpace(bytes, i, end);
     if (i >= end || bytes[i] !== COLON) return this.failAt(i, JsonError.syntax);
-    return skipSpace(bytes, i + 1, end);
+    const value = skipSpace(bytes, i + 1, end);
+    if (topLevel && !escaped && index < MAX_SHAPE_MEMBERS) {
+      this.shapePrefixes[index] = bytes.slice(memberStart, value);
+      this.shapeSlots[index] = this.keySlot;
+    }
+    return value;
   }
 
   /** Slot of the key `bytes[start, end)` (string content, quotes excluded), or -1. */
@@ -410,6 +435,17 @@ export class JsonScanner {
 
 function isDigit(c: number): boolean {
   return c - ZERO >= 0 && c - ZERO <= 9;
+}
+
+/** Top-level members per line whose shape is remembered (see `JsonScanner.shapePrefixes`). */
+const MAX_SHAPE_MEMBERS = 32;
+
+/** True when `bytes[i, end)` starts with `prefix`. */
+function startsWith(bytes: Uint8Array, i: number, end: number, prefix: Uint8Array): boolean {
+  const n = prefix.length;
+  if (i + n > end) return false;
+  for (let k = 0; k < n; k++) if (bytes[i + k] !== prefix[k]) return false;
+  return true;
 }
 
 /** Index of the first byte at or after `i` that is not JSON whitespace (space, tab, LF, CR). */
