@@ -69,17 +69,26 @@ function columnTaker(vector: Vector): (indices: Int32Array) => Data {
 /**
  * Gathers rows into one table per group: group g is the rows `order[offsets[g], offsets[g+1])`.
  * Each table has buffers of its own (no slices of a shared gather), and each column's view is
- * built once for all groups.
+ * built once for all groups. Groups are gathered when asked for, so a caller that writes one
+ * group after another holds one group's copy at a time, not a copy of the whole table.
  */
+export function groupTaker(table: Table, order: Int32Array, offsets: Int32Array): (group: number) => Table {
+  const takers = table.schema.fields.map((field) => ({
+    name: field.name,
+    take: columnTaker(table.getChild(field.name)!),
+  }));
+  return (g) => {
+    const rows = order.subarray(offsets[g]!, offsets[g + 1]!);
+    const columns: Record<string, Vector> = {};
+    for (const { name, take } of takers) columns[name] = makeVector(take(rows));
+    return withSchema(columns, table.schema);
+  };
+}
+
+/** Every group of {@link groupTaker}, gathered at once. */
 export function takeGroups(table: Table, order: Int32Array, offsets: Int32Array): Table[] {
-  const groups = offsets.length - 1;
-  const columns: Record<string, Vector>[] = Array.from({ length: groups }, () => ({}));
-  for (const field of table.schema.fields) {
-    const take = columnTaker(table.getChild(field.name)!);
-    for (let g = 0; g < groups; g++)
-      columns[g]![field.name] = makeVector(take(order.subarray(offsets[g]!, offsets[g + 1]!)));
-  }
-  return columns.map((c) => withSchema(c, table.schema));
+  const take = groupTaker(table, order, offsets);
+  return Array.from({ length: offsets.length - 1 }, (_, g) => take(g));
 }
 
 /** Gathers every column of a table (see {@link takeVector}). */

@@ -83,9 +83,10 @@ export async function writeDataFiles(
   };
   try {
     for (const slice of splitByPartition(rows, context.spec, context.schema)) {
-      const perFile = rowsPerFile(slice.rows, context.rowsPerFile);
-      for (let from = 0; from < slice.rows.numRows; from += perFile) {
-        const part = slice.rows.slice(from, Math.min(slice.rows.numRows, from + perFile));
+      const sliceRows = slice.rows();
+      const perFile = rowsPerFile(sliceRows, context.rowsPerFile);
+      for (let from = 0; from < sliceRows.numRows; from += perFile) {
+        const part = sliceRows.slice(from, Math.min(sliceRows.numRows, from + perFile));
         const path = dataFile(context, slice.path, `${newUuid()}.parquet`);
         const job: EncodingFile = {
           part,

@@ -2,7 +2,7 @@ import type { Table } from 'apache-arrow';
 import type { IcebergSchema } from '../../schemas/derive-iceberg.js';
 import type { TableDef } from '../../schemas/logical-types.js';
 import { numberView } from '../columns/column-views.js';
-import { takeGroups } from '../columns/take.js';
+import { groupTaker } from '../columns/take.js';
 import { bucketByGroup } from '../kernels/key-columns.js';
 import { formatDay, MICROS_PER_DAY } from '../time/index.js';
 import type { PartitionFieldSchema } from './manifest-schemas.js';
@@ -24,7 +24,8 @@ export interface PartitionSlice {
   readonly values: PartitionValues;
   /** e.g. `session_date_day=2025-09-05`; empty for an unpartitioned table. */
   readonly path: string;
-  readonly rows: Table;
+  /** Gathers the partition's rows (a copy each call: take it when writing the partition). */
+  readonly rows: () => Table;
 }
 
 const FIRST_PARTITION_FIELD_ID = 1000;
@@ -92,10 +93,10 @@ function partitionKeys(rows: Table, spec: PartitionSpecJson, schema: IcebergSche
 
 /**
  * Splits rows by the spec's (single) partition field in ascending value order, nulls last; rows
- * keep their order inside a partition. One counting sort, then one gather into a table per
- * partition: each has buffers of its own, so encoding copies them as they are (slices of one
+ * keep their order inside a partition. One counting sort; each partition's rows are gathered when
+ * it is written, into buffers of its own, so encoding copies them as they are (slices of one
  * shared gather had their offsets rebased and booleans re-packed bit by bit by the Arrow IPC
- * writer, file after file).
+ * writer, file after file), and only the partitions being written are held twice.
  */
 export function splitByPartition(
   rows: Table,
@@ -103,7 +104,7 @@ export function splitByPartition(
   schema: IcebergSchema,
 ): PartitionSlice[] {
   const field = spec.fields[0];
-  if (!field) return [{ values: {}, path: '', rows }];
+  if (!field) return [{ values: {}, path: '', rows: () => rows }];
   if (spec.fields.length > 1) throw new TypeError('only single-field partition specs are supported');
   const keys = partitionKeys(rows, spec, schema);
   const distinct = [...new Set(keys)].sort((a, b) => (Number.isNaN(a) ? 1 : Number.isNaN(b) ? -1 : a - b));
@@ -111,10 +112,10 @@ export function splitByPartition(
   const groups = new Int32Array(keys.length);
   for (let row = 0; row < keys.length; row++) groups[row] = rank.get(keys[row]!)!;
   const { offsets, order } = bucketByGroup(groups, distinct.length);
-  const tables = distinct.length === 1 ? [rows] : takeGroups(rows, order, offsets);
+  const take = distinct.length === 1 ? () => rows : groupTaker(rows, order, offsets);
   return distinct.map((v, i) => {
     const values = { [field.name]: Number.isNaN(v) ? null : v };
-    return { values, path: partitionPath(spec, schema, values), rows: tables[i]! };
+    return { values, path: partitionPath(spec, schema, values), rows: () => take(i) };
   });
 }
 
