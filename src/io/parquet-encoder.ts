@@ -43,10 +43,12 @@ export const inThreadEncoder: ParquetEncoder = {
 /**
  * Files of this many Arrow bytes or more are encoded on the worker only, one after another:
  * parquet-wasm's heap grows to about twice the largest file it encoded and never shrinks, so only
- * one lane's heap may grow with the big files. This thread's heap stays at the size of the small
- * files (a gold partition, a day of users), and it is free to do the rest of the job meanwhile.
+ * one lane's heap may grow with the big files (silver events' files of up to 32 MB). This
+ * thread's heap stays at twice this size at most, and it is free to do the rest of the job
+ * meanwhile. Smaller files (gold's partitions: ~0.6 MB each at 1M events, ~6 MB at 10M) go to
+ * whichever lane is free, so a run of many mid-sized files still encodes on both.
  */
-const WORKER_ONLY_FROM_BYTES = 4 << 20;
+const WORKER_ONLY_FROM_BYTES = 16 << 20;
 
 const WORKER_PATHS = {
   from: import.meta.url,
